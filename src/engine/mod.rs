@@ -1,1 +1,12 @@
+//! The data engine: contacts and events resident in columns and indexes,
+//! rule evaluation over them, segments with their members, and snapshots.
+//! It knows nothing of JSON commands (that is `api`) or of JavaScript.
 
+pub mod bitset;
+pub mod contacts;
+pub mod eval;
+pub mod events;
+pub mod matcher;
+pub mod segments;
+pub mod snapshot;
+pub mod value;

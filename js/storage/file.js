@@ -1,0 +1,195 @@
+// fileStorage(dir): the Node storage adapter. A directory holds one
+// generation at a time: snapshot-<g>.bin, log-<g>.bin (length-framed
+// entries, fsynced per append) and MANIFEST naming <g>. compact() writes the
+// next generation's files, fsyncs them, then renames a new MANIFEST into
+// place: that rename is the commit point, so a crash leaves the old state or
+// the new one, never a mix. A failed append is cut back off the log.
+import { mkdir, open, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { KraiterError } from "../errors.js";
+
+const MANIFEST = "MANIFEST";
+const FORMAT = 1;
+
+/** @param {string} dir directory for this dataset; created if missing */
+export function fileStorage(dir) {
+  if (typeof dir !== "string" || dir === "") {
+    throw new KraiterError("STORAGE_ERROR", "fileStorage(dir) needs a directory path");
+  }
+  let state = null; // { generation, snapshot: boolean, log: FileHandle, logSize }
+  let queue = Promise.resolve();
+  let closed = false;
+
+  const snapshotPath = (g) => join(dir, `snapshot-${g}.bin`);
+  const logPath = (g) => join(dir, `log-${g}.bin`);
+
+  /** Reads MANIFEST, drops leftovers of interrupted compactions, trims a torn log tail. */
+  async function ready() {
+    if (state) return state;
+    await mkdir(dir, { recursive: true });
+    let manifest = { format: FORMAT, generation: 0, snapshot: false };
+    try {
+      manifest = JSON.parse(await readFile(join(dir, MANIFEST), "utf8"));
+    } catch (err) {
+      if (err.code !== "ENOENT") throw err;
+    }
+    if (manifest.format !== FORMAT) throw new Error(`unknown storage format ${manifest.format} in ${dir}`);
+    const g = manifest.generation;
+    const keep = new Set([MANIFEST, `log-${g}.bin`, ...(manifest.snapshot ? [`snapshot-${g}.bin`] : [])]);
+    for (const f of await readdir(dir)) {
+      if (!keep.has(f) && /^(snapshot-\d+\.bin|log-\d+\.bin|MANIFEST)(\.tmp)?$/.test(f)) {
+        await rm(join(dir, f), { force: true });
+      }
+    }
+    await writeFile(logPath(g), "", { flag: "a" }); // create if missing
+    const log = await open(logPath(g), "r+"); // not "a": writes go at logSize, after a trimmed tail
+    const { entries, validBytes, size } = parseLog(await log.readFile());
+    if (validBytes !== size) {
+      await log.truncate(validBytes);
+      await log.datasync();
+    }
+    state = { generation: g, snapshot: manifest.snapshot, log, logSize: validBytes, entries };
+    return state;
+  }
+
+  function run(what, job) {
+    const result = queue.then(async () => {
+      if (closed) throw new KraiterError("STORAGE_ERROR", `file storage at ${dir} is closed`);
+      try {
+        return await job(await ready());
+      } catch (err) {
+        throw storageError(what, dir, err);
+      }
+    });
+    queue = result.catch(() => {});
+    return result;
+  }
+
+  return {
+    load: () => run("load", async (s) => {
+      const snapshot = s.snapshot ? new Uint8Array(await readFile(snapshotPath(s.generation))) : null;
+      const log = s.entries ?? parseLog(await s.log.readFile()).entries;
+      s.entries = null; // only the first load reuses what ready() parsed
+      return { snapshot, log };
+    }),
+
+    append: (entry) => run("append a log entry", async (s) => {
+      if (typeof entry !== "string") throw new TypeError("a log entry must be a string");
+      s.entries = null;
+      const body = Buffer.from(entry, "utf8");
+      const frame = Buffer.concat([Buffer.from(`${body.length}\n`), body, Buffer.from("\n")]);
+      try {
+        let written = 0;
+        while (written < frame.length) {
+          const { bytesWritten } = await s.log.write(frame, written, frame.length - written, s.logSize + written);
+          written += bytesWritten;
+        }
+        await s.log.datasync();
+        s.logSize += frame.length;
+      } catch (err) {
+        // Cut the partial frame off, so nothing of the failed call remains.
+        try {
+          await s.log.truncate(s.logSize);
+          await s.log.datasync();
+        } catch {
+          await forget(s); // ready() trims the torn tail on the next call
+        }
+        throw err;
+      }
+    }),
+
+    compact: (snapshot) => run("write a snapshot", async (s) => {
+      if (!(snapshot instanceof Uint8Array)) throw new TypeError("a snapshot must be a Uint8Array");
+      const g = s.generation + 1;
+      const created = [snapshotPath(g), logPath(g)];
+      try {
+        await writeDurably(snapshotPath(g), snapshot);
+        await writeDurably(logPath(g), new Uint8Array(0));
+        const manifest = Buffer.from(JSON.stringify({ format: FORMAT, generation: g, snapshot: true }));
+        await writeDurably(join(dir, MANIFEST), manifest, { commit: true });
+      } catch (err) {
+        for (const f of created) await rm(f, { force: true }).catch(() => {});
+        throw err;
+      }
+      // Committed. Switch to the new generation; old files are only garbage now.
+      const old = s.generation;
+      await forget(s);
+      await rm(snapshotPath(old), { force: true }).catch(() => {});
+      await rm(logPath(old), { force: true }).catch(() => {});
+    }),
+
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await queue;
+      if (state) await forget(state);
+    },
+  };
+
+  async function forget(s) {
+    if (state === s) state = null;
+    await s.log.close().catch(() => {});
+  }
+
+  /**
+   * Writes `path` through a temp file: write, fsync, rename, fsync the
+   * directory. With `commit`, the rename is the commit point: a failing
+   * directory fsync after it no longer undoes the write (a compaction
+   * changes no content, so old and new state are equivalent anyway).
+   */
+  async function writeDurably(path, bytes, { commit = false } = {}) {
+    const tmp = `${path}.tmp`;
+    const fh = await open(tmp, "w");
+    try {
+      await fh.writeFile(bytes);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+    if (commit) await syncDir(dir).catch(() => {});
+    else await syncDir(dir);
+  }
+}
+
+async function syncDir(dir) {
+  const fh = await open(dir, "r");
+  try {
+    await fh.sync();
+  } catch (err) {
+    if (err.code !== "EINVAL" && err.code !== "EISDIR" && err.code !== "EPERM") throw err; // platforms without directory fsync
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * A log is a sequence of frames `<byte length>\n<entry>\n`. A frame cut short
+ * (a crash mid-append) ends the valid part; it was never acknowledged.
+ */
+export function parseLog(buf) {
+  const entries = [];
+  let at = 0;
+  while (at < buf.length) {
+    const nl = buf.indexOf(10, at);
+    if (nl < 0 || nl - at > 16) break;
+    const len = Number(buf.toString("latin1", at, nl));
+    if (!Number.isSafeInteger(len) || len < 0) break;
+    const end = nl + 1 + len;
+    if (end + 1 > buf.length || buf[end] !== 10) break;
+    entries.push(buf.toString("utf8", nl + 1, end));
+    at = end + 1;
+  }
+  return { entries, validBytes: at, size: buf.length };
+}
+
+function storageError(what, dir, err) {
+  if (err instanceof KraiterError) return err;
+  const full = err?.code === "ENOSPC" || err?.code === "EDQUOT";
+  const message = full
+    ? `Disk full: could not ${what} in ${dir}; nothing was written.`
+    : `File storage could not ${what} in ${dir}: ${err?.message ?? err}`;
+  const out = new KraiterError("STORAGE_ERROR", message);
+  out.cause = err;
+  return out;
+}

@@ -1,0 +1,107 @@
+// The Durable Object that holds one tenant (one API key): its Kraiter instance,
+// opened on its own Durable Object storage, runs every operation for that key, so
+// no key can ever reach another's segments, contacts or events.
+//
+// Background computes: `POST .../compute` answers 202 at once. The computation
+// is kept alive with ctx.waitUntil, and a pending marker plus an alarm make
+// sure a computation acknowledged just before the object was evicted still
+// runs: the alarm recomputes any segment whose marker outlived its compute.
+import { DurableObject } from "cloudflare:workers";
+import { Kraiter } from "../workerd.js";
+import { durableObjectStorage } from "../storage/durable-object.js";
+import { OPERATIONS } from "./operations.js";
+
+const PENDING = "worker/pending-compute/"; // + segment id → queuedAt
+const RECOVERY_DELAY_MS = 60_000;
+
+export class TenantObject extends DurableObject {
+  #opening = null;
+
+  /** The tenant's Kraiter, opened once per object lifetime (retried if opening failed). */
+  #kraiter() {
+    if (!this.#opening) {
+      this.#opening = Kraiter.open({ storage: durableObjectStorage(this.ctx.storage) });
+      this.#opening.catch(() => { this.#opening = null; });
+    }
+    return this.#opening;
+  }
+
+  /**
+   * RPC from the Worker: runs one operation and answers `{ status, text }`,
+   * `text` being the JSON body (null for no content). Errors come back as the
+   * envelope, never as a thrown exception, so their code and details survive RPC.
+   */
+  async handle(op, input) {
+    const operation = OPERATIONS[op];
+    if (!operation) return envelope(500, "INTERNAL_ERROR", `Unknown operation ${op}`);
+    try {
+      const kraiter = await this.#kraiter();
+      const { status, body } = await operation(kraiter, input, this);
+      return { status, text: body === undefined ? null : JSON.stringify(body) };
+    } catch (error) {
+      return errorResult(error);
+    }
+  }
+
+  /** Called after a compute is queued: persists a marker, keeps the work alive, arms recovery. */
+  async afterCompute(id, queuedAt) {
+    await this.ctx.storage.put(PENDING + id, queuedAt);
+    if ((await this.ctx.storage.getAlarm()) === null) {
+      await this.ctx.storage.setAlarm(Date.now() + RECOVERY_DELAY_MS);
+    }
+    this.ctx.waitUntil(this.#finish(id, queuedAt));
+  }
+
+  async #finish(id, queuedAt) {
+    try {
+      const kraiter = await this.#kraiter();
+      await kraiter.segments.waitForCompute(id);
+    } catch (error) {
+      if (error?.code !== "NOT_FOUND") {
+        console.error(`compute of ${id} failed`, error);
+        return; // keep the marker: the alarm retries
+      }
+    }
+    await this.#clearMarker(id, queuedAt);
+  }
+
+  async #clearMarker(id, queuedAt) {
+    // Only the marker this compute wrote: a later compute may have replaced it.
+    if ((await this.ctx.storage.get(PENDING + id)) === queuedAt) await this.ctx.storage.delete(PENDING + id);
+  }
+
+  /** Recovery: any marker still here belongs to a compute that may have died with the object. */
+  async alarm() {
+    const pending = await this.ctx.storage.list({ prefix: PENDING });
+    if (pending.size === 0) return;
+    const kraiter = await this.#kraiter();
+    for (const [key, queuedAt] of pending) {
+      const id = key.slice(PENDING.length);
+      try {
+        const segment = await kraiter.segments.waitForCompute(id);
+        if (segment.computedAt === null || Date.parse(segment.computedAt) < Date.parse(queuedAt)) {
+          await kraiter.segments.compute(id);
+          await kraiter.segments.waitForCompute(id);
+        }
+      } catch (error) {
+        if (error?.code !== "NOT_FOUND") throw error; // the runtime retries the alarm
+      }
+      await this.#clearMarker(id, queuedAt);
+    }
+  }
+}
+
+function envelope(status, code, message, details) {
+  const error = { code, message };
+  if (details !== undefined) error.details = details;
+  return { status, text: JSON.stringify({ error }) };
+}
+
+/** A KraiterError (code + status) keeps both; anything else is a 500 without internals. */
+function errorResult(error) {
+  if (error && typeof error.code === "string" && Number.isInteger(error.status)) {
+    return envelope(error.status, error.code, error.message, error.details ?? undefined);
+  }
+  console.error("unexpected error in tenant object", error);
+  return envelope(500, "INTERNAL_ERROR", "Internal error");
+}

@@ -1,0 +1,130 @@
+//! contacts.create / update / delete / import, and get / list.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use super::ids::{self, IdGen};
+use super::input::{self, at, opt};
+use super::output::{json, ContactOut, Page};
+use super::plan::{Batch, ContactEdit, Plan, Planned, Reply};
+use crate::engine::contacts::{email_key, NewContact};
+use crate::engine::snapshot::Store;
+use crate::engine::value::PValue;
+use crate::error::{Error, Result};
+
+pub fn create(store: &Store, input: &Value, now: i64, mut gen: IdGen) -> Result<Planned> {
+    let m = input::object(input, "")?;
+    let email = input::email(opt(m, "email"), "email")?;
+    let properties = input::properties(opt(m, "properties"), "properties")?;
+    if store.contacts.slot_of_email(&email).is_some() {
+        return Err(Error::conflict(format!("A contact with email {} already exists.", input::clip(&email))));
+    }
+    let c = NewContact { id: gen.next(), email, properties, at: now };
+    Ok(Planned {
+        reply: Reply::Contact(store.contacts.slots()),
+        plan: Plan::Batch(Batch { creates: vec![c], ..Batch::default() }),
+        last_id: gen.last,
+    })
+}
+
+/// Property changes: a key set to `null` is removed.
+fn changes(v: Option<&Value>, path: &str) -> Result<Vec<(String, Option<PValue>)>> {
+    match v {
+        None => Ok(Vec::new()),
+        Some(Value::Object(m)) => Ok(m
+            .iter()
+            .map(|(k, v)| (k.clone(), if v.is_null() { None } else { Some(PValue::from_json(v)) }))
+            .collect()),
+        Some(_) => Err(Error::invalid(path, "properties must be an object")),
+    }
+}
+
+pub fn find(store: &Store, m: &Map<String, Value>) -> Result<usize> {
+    let id = input::id(m, ids::CONTACT, "contact")?;
+    store.contacts.slot_of_id(id).ok_or_else(|| Error::not_found("contact", &ids::format(ids::CONTACT, id)))
+}
+
+pub fn update(store: &Store, input: &Value, now: i64) -> Result<Planned> {
+    let m = input::object(input, "")?;
+    let slot = find(store, m)?;
+    let email = match opt(m, "email") {
+        None => None,
+        Some(v) => Some(input::email(Some(v), "email")?),
+    };
+    let properties = changes(opt(m, "properties"), "properties")?;
+    if let Some(e) = &email {
+        if store.contacts.slot_of_email(e).is_some_and(|s| s != slot) {
+            return Err(Error::conflict(format!("A contact with email {} already exists.", input::clip(e))));
+        }
+    }
+    let edit = ContactEdit { slot, email, properties, at: now };
+    Ok(Planned {
+        plan: Plan::Batch(Batch { edits: vec![edit], ..Batch::default() }),
+        reply: Reply::Contact(slot),
+        last_id: 0,
+    })
+}
+
+pub fn delete(store: &Store, input: &Value) -> Result<Planned> {
+    let slot = find(store, input::object(input, "")?)?;
+    Ok(Planned { plan: Plan::DropContact { slot }, reply: Reply::Nothing, last_id: 0 })
+}
+
+/// Upsert by email: a new email creates a contact, a known one merges its
+/// properties (null removes a key). Later records in the batch see earlier ones.
+pub fn import(store: &Store, input: &Value, now: i64, mut gen: IdGen) -> Result<Planned> {
+    let Value::Array(records) = input else {
+        return Err(Error::invalid("", "contacts.import takes an array of contacts"));
+    };
+    let mut batch = Batch::default();
+    let mut created_by_email: HashMap<Box<str>, usize> = HashMap::new();
+    let mut updated = 0usize;
+    for (i, r) in records.iter().enumerate() {
+        let p = format!("[{i}]");
+        let m = input::object(r, &p)?;
+        let email = input::email(opt(m, "email"), &at(&p, "email"))?;
+        let props = changes(opt(m, "properties"), &at(&p, "properties"))?;
+        let key = email_key(&email);
+        if let Some(&ci) = created_by_email.get(&key) {
+            let c = &mut batch.creates[ci];
+            for (k, v) in props {
+                c.properties.retain(|(x, _)| *x != k);
+                if let Some(v) = v {
+                    c.properties.push((k, v));
+                }
+            }
+        } else if let Some(slot) = store.contacts.slot_of_email(&email) {
+            batch.edits.push(ContactEdit { slot, email: None, properties: props, at: now });
+            updated += 1;
+        } else {
+            let properties = props.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))).collect();
+            created_by_email.insert(key, batch.creates.len());
+            batch.creates.push(NewContact { id: gen.next(), email, properties, at: now });
+        }
+    }
+    let reply = format!("{{\"created\":{},\"updated\":{}}}", batch.creates.len(), updated);
+    Ok(Planned { plan: Plan::Batch(batch), reply: Reply::Json(reply), last_id: gen.last })
+}
+
+pub fn get(store: &Store, input: &Value) -> Result<String> {
+    let slot = find(store, input::object(input, "")?)?;
+    Ok(json(&ContactOut(&store.contacts, slot)))
+}
+
+pub fn list(store: &Store, input: &Value) -> Result<String> {
+    let m = input::object(input, "")?;
+    let limit = input::limit(m)?;
+    let start = match input::cursor(m, ids::CONTACT)? {
+        Some(id) => store.contacts.position_after(id),
+        None => 0,
+    };
+    let c = &store.contacts;
+    let mut live = c.alive().iter_from(start);
+    let data: Vec<ContactOut> = live.by_ref().take(limit).map(|s| ContactOut(c, s)).collect();
+    let next_cursor = match (data.last(), live.next()) {
+        (Some(last), Some(_)) => Some(ids::format(ids::CONTACT, c.id(last.1))),
+        _ => None,
+    };
+    Ok(json(&Page { data, next_cursor }))
+}

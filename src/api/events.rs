@@ -1,0 +1,124 @@
+//! events.track and events.import. The engine keeps what rules can ask of
+//! an event (name, contact, time); `track` still returns the whole Event.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use super::ids::{self, IdGen};
+use super::input::{self, at, opt};
+use super::plan::{event_reply, Batch, Plan, Planned, Reply};
+use crate::engine::contacts::{email_key, NewContact};
+use crate::engine::snapshot::Store;
+use crate::error::{Error, Result};
+
+const MAX_EVENT_NAME_CHARS: usize = 200;
+
+struct Builder<'a> {
+    store: &'a Store,
+    now: i64,
+    batch: Batch,
+    names: HashMap<String, u32>,
+    new_by_email: HashMap<Box<str>, u32>,
+}
+
+/// Who an event belongs to.
+enum Who {
+    Slot(u32),
+    MissingId(String),
+}
+
+impl Builder<'_> {
+    fn record(&mut self, m: &Map<String, Value>, p: &str, gen: &mut IdGen) -> Result<(u32, i64, Who)> {
+        let name = match opt(m, "name") {
+            Some(Value::String(s)) if !s.is_empty() && s.chars().count() <= MAX_EVENT_NAME_CHARS => s,
+            Some(Value::String(_)) => return Err(Error::invalid(at(p, "name"), "event name must be 1 to 200 characters")),
+            Some(_) => return Err(Error::invalid(at(p, "name"), "event name must be a string")),
+            None => return Err(Error::invalid(at(p, "name"), "event name is required")),
+        };
+        if let Some(v) = opt(m, "properties") {
+            if !v.is_object() {
+                return Err(Error::invalid(at(p, "properties"), "properties must be an object"));
+            }
+        }
+        let ts = input::timestamp(opt(m, "timestamp"), &at(p, "timestamp"), self.now)?;
+        let who = match (opt(m, "contactId"), opt(m, "email")) {
+            (Some(_), Some(_)) => {
+                return Err(Error::invalid(at(p, "contactId"), "give exactly one of contactId and email, not both"))
+            }
+            (None, None) => return Err(Error::invalid(at(p, "contactId"), "give exactly one of contactId and email")),
+            (Some(Value::String(s)), None) => match ids::parse(ids::CONTACT, s).and_then(|id| self.store.contacts.slot_of_id(id)) {
+                Some(slot) => Who::Slot(slot as u32),
+                None => Who::MissingId(input::clip(s)),
+            },
+            (Some(_), None) => return Err(Error::invalid(at(p, "contactId"), "contactId must be a string")),
+            (None, Some(e)) => {
+                let email = input::email(Some(e), &at(p, "email"))?;
+                Who::Slot(self.slot_for_email(email, gen))
+            }
+        };
+        let n = self.names.len() as u32;
+        let name_ix = *self.names.entry(name.clone()).or_insert(n);
+        if name_ix == n {
+            self.batch.event_names.push(name.clone());
+        }
+        Ok((name_ix, ts, who))
+    }
+
+    /// The contact with this email, created (in this batch) if unknown.
+    fn slot_for_email(&mut self, email: String, gen: &mut IdGen) -> u32 {
+        if let Some(s) = self.store.contacts.slot_of_email(&email) {
+            return s as u32;
+        }
+        let key = email_key(&email);
+        if let Some(&s) = self.new_by_email.get(&key) {
+            return s;
+        }
+        let slot = (self.store.contacts.slots() + self.batch.creates.len()) as u32;
+        self.batch.creates.push(NewContact { id: gen.next(), email, properties: Vec::new(), at: self.now });
+        self.new_by_email.insert(key, slot);
+        slot
+    }
+}
+
+fn builder(store: &Store, now: i64) -> Builder<'_> {
+    Builder { store, now, batch: Batch::default(), names: HashMap::new(), new_by_email: HashMap::new() }
+}
+
+pub fn track(store: &Store, input: &Value, now: i64, mut gen: IdGen) -> Result<Planned> {
+    let m = input::object(input, "")?;
+    let mut b = builder(store, now);
+    let (name, ts, who) = b.record(m, "", &mut gen)?;
+    let slot = match who {
+        Who::Slot(s) => s,
+        Who::MissingId(id) => return Err(Error::not_found("contact", &id)),
+    };
+    let contact_id = match b.batch.creates.first() {
+        Some(c) => c.id,
+        None => store.contacts.id(slot as usize),
+    };
+    let event_id = gen.next();
+    let props = opt(m, "properties").map(|v| v.to_string()).unwrap_or_default();
+    let reply = event_reply(event_id, &b.batch.event_names[name as usize], contact_id, &props, ts, now);
+    b.batch.events.push((name, slot, ts));
+    Ok(Planned { plan: Plan::Batch(b.batch), reply: Reply::Json(reply), last_id: gen.last })
+}
+
+pub fn import(store: &Store, input: &Value, now: i64, mut gen: IdGen) -> Result<Planned> {
+    let Value::Array(records) = input else {
+        return Err(Error::invalid("", "events.import takes an array of events"));
+    };
+    let mut b = builder(store, now);
+    b.batch.events.reserve(records.len());
+    for (i, r) in records.iter().enumerate() {
+        let p = format!("[{i}]");
+        let (name, ts, who) = b.record(input::object(r, &p)?, &p, &mut gen)?;
+        let slot = match who {
+            Who::Slot(s) => s,
+            Who::MissingId(id) => return Err(Error::invalid(at(&p, "contactId"), format!("no contact with ID {id} exists"))),
+        };
+        b.batch.events.push((name, slot, ts));
+    }
+    let reply = format!("{{\"imported\":{},\"contactsCreated\":{}}}", b.batch.events.len(), b.batch.creates.len());
+    Ok(Planned { plan: Plan::Batch(b.batch), reply: Reply::Json(reply), last_id: gen.last })
+}

@@ -1,0 +1,174 @@
+//! A fixed-length set of contact slots, 64 to a word. Conditions evaluate to
+//! bitsets and groups combine them word by word.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bitset {
+    words: Vec<u64>,
+    len: usize,
+}
+
+impl Bitset {
+    pub fn new(len: usize) -> Self {
+        Bitset { words: vec![0; len.div_ceil(64)], len }
+    }
+
+    pub fn full(len: usize) -> Self {
+        let mut b = Bitset { words: vec![!0; len.div_ceil(64)], len };
+        b.trim();
+        b
+    }
+
+    /// Builds a bitset from a per-slot predicate, a word at a time.
+    pub fn from_fn(len: usize, mut f: impl FnMut(usize) -> bool) -> Self {
+        let mut words = Vec::with_capacity(len.div_ceil(64));
+        let mut base = 0;
+        while base < len {
+            let end = (base + 64).min(len);
+            let mut w = 0u64;
+            for i in base..end {
+                w |= u64::from(f(i)) << (i - base);
+            }
+            words.push(w);
+            base = end;
+        }
+        Bitset { words, len }
+    }
+
+    fn trim(&mut self) {
+        let extra = self.words.len() * 64 - self.len;
+        if extra > 0 {
+            if let Some(last) = self.words.last_mut() {
+                *last &= !0u64 >> extra;
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Grows to `len` slots; new slots take `value`.
+    pub fn resize(&mut self, len: usize, value: bool) {
+        if len <= self.len {
+            return;
+        }
+        let old = self.len;
+        self.words.resize(len.div_ceil(64), 0);
+        self.len = len;
+        if value {
+            for i in old..len {
+                self.set(i, true);
+            }
+        }
+    }
+
+    pub fn get(&self, i: usize) -> bool {
+        i < self.len && self.words[i / 64] >> (i % 64) & 1 == 1
+    }
+
+    pub fn set(&mut self, i: usize, v: bool) {
+        if i >= self.len {
+            return;
+        }
+        let w = &mut self.words[i / 64];
+        if v {
+            *w |= 1 << (i % 64);
+        } else {
+            *w &= !(1 << (i % 64));
+        }
+    }
+
+    pub fn and_with(&mut self, other: &Bitset) {
+        for (a, b) in self.words.iter_mut().zip(&other.words) {
+            *a &= b;
+        }
+    }
+
+    pub fn or_with(&mut self, other: &Bitset) {
+        for (a, b) in self.words.iter_mut().zip(&other.words) {
+            *a |= b;
+        }
+    }
+
+    /// `self = self AND NOT other`
+    pub fn and_not_with(&mut self, other: &Bitset) {
+        for (a, b) in self.words.iter_mut().zip(&other.words) {
+            *a &= !b;
+        }
+    }
+
+    pub fn count(&self) -> usize {
+        self.words.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    /// Set slots in ascending order.
+    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.words.iter().enumerate().flat_map(|(wi, &w)| {
+            let mut w = w;
+            std::iter::from_fn(move || {
+                if w == 0 {
+                    return None;
+                }
+                let b = w.trailing_zeros() as usize;
+                w &= w - 1;
+                Some(wi * 64 + b)
+            })
+        })
+    }
+
+    /// Set slots at or after `from`, ascending.
+    pub fn iter_from(&self, from: usize) -> impl Iterator<Item = usize> + '_ {
+        let start_word = from / 64;
+        self.words.iter().enumerate().skip(start_word).flat_map(move |(wi, &w)| {
+            let mut w = if wi == start_word { w & (!0u64 << (from % 64)) } else { w };
+            std::iter::from_fn(move || {
+                if w == 0 {
+                    return None;
+                }
+                let b = w.trailing_zeros() as usize;
+                w &= w - 1;
+                Some(wi * 64 + b)
+            })
+        })
+    }
+
+    pub fn heap_bytes(&self) -> usize {
+        self.words.capacity() * 8
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_ops_and_iteration() {
+        let mut a = Bitset::from_fn(130, |i| i % 3 == 0);
+        let b = Bitset::from_fn(130, |i| i % 2 == 0);
+        assert_eq!(a.count(), 44);
+        let mut c = a.clone();
+        c.and_with(&b);
+        assert_eq!(c.iter().collect::<Vec<_>>(), (0..130).filter(|i| i % 6 == 0).collect::<Vec<_>>());
+        a.or_with(&b);
+        assert_eq!(a.count(), (0..130).filter(|i| i % 2 == 0 || i % 3 == 0).count());
+        let mut f = Bitset::full(130);
+        assert_eq!(f.count(), 130);
+        f.and_not_with(&b);
+        assert_eq!(f.count(), 65);
+        assert_eq!(f.iter_from(64).next(), Some(65));
+    }
+
+    #[test]
+    fn resize_fills_new_slots() {
+        let mut a = Bitset::new(3);
+        a.resize(70, true);
+        assert_eq!(a.count(), 67);
+        assert!(!a.get(2) && a.get(3) && a.get(69) && !a.get(70));
+    }
+}

@@ -1,0 +1,239 @@
+//! Contacts, resident and columnar: one slot per contact ever created (slots
+//! are never reused, so slot order is creation order and, because ids are
+//! monotonic ULIDs, id order too). Each property key is a dictionary-encoded
+//! column of `u32` codes.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::bitset::Bitset;
+use super::value::{Dict, PValue};
+
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct Column {
+    pub key: Box<str>,
+    /// One code per slot; 0 = absent.
+    pub codes: Vec<u32>,
+    pub dict: Dict,
+}
+
+impl Column {
+    pub fn value(&self, slot: usize) -> Option<&PValue> {
+        self.codes.get(slot).and_then(|&c| self.dict.get(c))
+    }
+}
+
+/// A contact as it enters the store.
+#[derive(Debug, Clone)]
+pub struct NewContact {
+    pub id: u128,
+    pub email: String,
+    pub properties: Vec<(String, PValue)>,
+    pub at: i64,
+}
+
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct Contacts {
+    ids: Vec<u128>,
+    emails: Vec<Box<str>>,
+    created: Vec<i64>,
+    updated: Vec<i64>,
+    suppressed: Bitset,
+    alive: Bitset,
+    columns: Vec<Column>,
+    #[serde(skip)]
+    column_index: HashMap<Box<str>, usize>,
+    /// Lower-cased email → slot, for live contacts.
+    #[serde(skip)]
+    by_email: HashMap<Box<str>, u32>,
+}
+
+/// Emails compare case-insensitively.
+pub fn email_key(email: &str) -> Box<str> {
+    email.to_lowercase().into()
+}
+
+impl Contacts {
+    pub fn slots(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn live_count(&self) -> usize {
+        self.alive.count()
+    }
+
+    pub fn alive(&self) -> &Bitset {
+        &self.alive
+    }
+
+    pub fn is_alive(&self, slot: usize) -> bool {
+        self.alive.get(slot)
+    }
+
+    pub fn id(&self, slot: usize) -> u128 {
+        self.ids[slot]
+    }
+
+    pub fn ids(&self) -> &[u128] {
+        &self.ids
+    }
+
+    pub fn email(&self, slot: usize) -> &str {
+        &self.emails[slot]
+    }
+
+    pub fn created_at(&self, slot: usize) -> i64 {
+        self.created[slot]
+    }
+
+    pub fn updated_at(&self, slot: usize) -> i64 {
+        self.updated[slot]
+    }
+
+    pub fn is_suppressed(&self, slot: usize) -> bool {
+        self.suppressed.get(slot)
+    }
+
+    pub fn column(&self, key: &str) -> Option<&Column> {
+        self.column_index.get(key).map(|&i| &self.columns[i])
+    }
+
+    pub fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+
+    /// The live slot with this id.
+    pub fn slot_of_id(&self, id: u128) -> Option<usize> {
+        self.ids.binary_search(&id).ok().filter(|&s| self.alive.get(s))
+    }
+
+    /// The live slot with this email (case-insensitive).
+    pub fn slot_of_email(&self, email: &str) -> Option<usize> {
+        self.by_email.get(&email_key(email)).map(|&s| s as usize)
+    }
+
+    /// Position in slot order of the first id greater than `id`.
+    pub fn position_after(&self, id: u128) -> usize {
+        self.ids.partition_point(|&x| x <= id)
+    }
+
+    pub fn insert(&mut self, c: NewContact) -> usize {
+        let slot = self.ids.len();
+        self.ids.push(c.id);
+        self.by_email.insert(email_key(&c.email), slot as u32);
+        self.emails.push(c.email.into());
+        self.created.push(c.at);
+        self.updated.push(c.at);
+        self.suppressed.resize(slot + 1, false);
+        self.alive.resize(slot + 1, true);
+        for (k, v) in c.properties {
+            self.set_property(slot, &k, Some(v));
+        }
+        slot
+    }
+
+    /// Sets (`Some`) or removes (`None`) one property of a slot.
+    pub fn set_property(&mut self, slot: usize, key: &str, v: Option<PValue>) {
+        let ci = match self.column_index.get(key) {
+            Some(&i) => i,
+            None if v.is_none() => return,
+            None => {
+                self.columns.push(Column { key: key.into(), ..Column::default() });
+                self.column_index.insert(key.into(), self.columns.len() - 1);
+                self.columns.len() - 1
+            }
+        };
+        let col = &mut self.columns[ci];
+        if col.codes.len() <= slot {
+            col.codes.resize(slot + 1, 0);
+        }
+        col.codes[slot] = match v {
+            Some(v) => col.dict.code(v),
+            None => 0,
+        };
+    }
+
+    pub fn set_email(&mut self, slot: usize, email: String) {
+        self.by_email.remove(&email_key(&self.emails[slot]));
+        self.by_email.insert(email_key(&email), slot as u32);
+        self.emails[slot] = email.into();
+    }
+
+    pub fn touch(&mut self, slot: usize, at: i64) {
+        self.updated[slot] = at;
+    }
+
+    pub fn remove(&mut self, slot: usize) {
+        if self.alive.get(slot) {
+            self.alive.set(slot, false);
+            self.by_email.remove(&email_key(&self.emails[slot]));
+            for col in &mut self.columns {
+                if let Some(c) = col.codes.get_mut(slot) {
+                    *c = 0;
+                }
+            }
+        }
+    }
+
+    /// The properties of a slot, in column order.
+    pub fn properties(&self, slot: usize) -> impl Iterator<Item = (&str, &PValue)> {
+        self.columns.iter().filter_map(move |c| c.value(slot).map(|v| (&*c.key, v)))
+    }
+
+    /// Rebuilds the lookup maps after deserialisation.
+    pub fn reindex(&mut self) {
+        self.column_index = self.columns.iter().enumerate().map(|(i, c)| (c.key.clone(), i)).collect();
+        for c in &mut self.columns {
+            c.dict.reindex();
+        }
+        self.by_email = self.alive.iter().map(|s| (email_key(&self.emails[s]), s as u32)).collect();
+    }
+
+    pub fn heap_bytes(&self) -> usize {
+        self.ids.capacity() * 16
+            + self.emails.capacity() * 16
+            + self.emails.iter().map(|e| e.len() * 2).sum::<usize>()
+            + self.created.capacity() * 8
+            + self.updated.capacity() * 8
+            + self.suppressed.heap_bytes()
+            + self.alive.heap_bytes()
+            + self.by_email.capacity() * 24
+            + self.columns.iter().map(|c| c.codes.capacity() * 4 + c.dict.heap_bytes()).sum::<usize>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(id: u128, email: &str, props: &[(&str, PValue)]) -> NewContact {
+        NewContact {
+            id,
+            email: email.into(),
+            properties: props.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+            at: 1,
+        }
+    }
+
+    #[test]
+    fn insert_lookup_update_remove() {
+        let mut s = Contacts::default();
+        let a = s.insert(c(10, "A@x.io", &[("plan", PValue::Str("pro".into()))]));
+        let b = s.insert(c(20, "b@x.io", &[("seats", PValue::Num(3.0))]));
+        assert_eq!(s.slot_of_email("a@X.IO"), Some(a));
+        assert_eq!(s.slot_of_id(20), Some(b));
+        assert_eq!(s.properties(a).map(|(k, _)| k).collect::<Vec<_>>(), ["plan"]);
+        assert!(s.column("plan").unwrap().value(b).is_none());
+        s.set_property(a, "plan", None);
+        assert_eq!(s.properties(a).count(), 0);
+        s.set_email(b, "c@x.io".into());
+        assert_eq!(s.slot_of_email("b@x.io"), None);
+        s.remove(b);
+        assert_eq!(s.slot_of_id(20), None);
+        assert_eq!(s.slot_of_email("c@x.io"), None);
+        assert_eq!(s.live_count(), 1);
+        assert_eq!(s.position_after(10), 1);
+        assert_eq!(s.position_after(5), 0);
+    }
+}

@@ -1,0 +1,91 @@
+//! Evaluates a rule tree over every contact at once: each condition becomes
+//! a bitset over contact slots (property conditions by one verdict per
+//! distinct column value, event conditions through the event index), and
+//! groups combine bitsets word by word. The result only has live contacts.
+
+use super::bitset::Bitset;
+use super::contacts::Contacts;
+use super::events::Events;
+use super::matcher::{Prepared, View};
+use super::value::PValue;
+use crate::rules::{Condition, Field, Node, Op};
+
+/// The members of `root` at instant `now`. `events` must be prepared.
+pub fn evaluate(root: &Node, contacts: &Contacts, events: &Events, now: i64) -> Bitset {
+    let mut b = node(root, contacts, events, now);
+    b.and_with(contacts.alive());
+    b
+}
+
+fn node(n: &Node, contacts: &Contacts, events: &Events, now: i64) -> Bitset {
+    match n {
+        Node::Cond(c) => condition(c, contacts, events, now),
+        Node::Group { any, children } => {
+            let slots = contacts.slots();
+            let mut acc = if *any { Bitset::new(slots) } else { Bitset::full(slots) };
+            for child in children {
+                let b = node(child, contacts, events, now);
+                if *any {
+                    acc.or_with(&b);
+                } else {
+                    acc.and_with(&b);
+                }
+            }
+            acc
+        }
+    }
+}
+
+fn condition(c: &Condition, contacts: &Contacts, events: &Events, now: i64) -> Bitset {
+    let slots = contacts.slots();
+    if let Field::Event(name) = &c.field {
+        let lo = c.within_ms.map_or(i64::MIN, |w| now.saturating_sub(w));
+        let hi = if c.within_ms.is_some() { now } else { i64::MAX };
+        let mut b = events.occurred(name, slots, lo, hi);
+        if c.op == Op::NotOccurred {
+            let mut all = Bitset::full(slots);
+            all.and_not_with(&b);
+            b = all;
+        }
+        return b;
+    }
+    let p = Prepared::new(c.op, &c.operand);
+    match &c.field {
+        Field::Property(key) => match contacts.column(key) {
+            None => {
+                if p.matches(View::Absent) {
+                    Bitset::full(slots)
+                } else {
+                    Bitset::new(slots)
+                }
+            }
+            Some(col) => {
+                // One verdict per distinct value; index 0 is "absent".
+                let mut verdict = Vec::with_capacity(col.dict.values().len() + 1);
+                verdict.push(p.matches(View::Absent));
+                verdict.extend(col.dict.values().iter().map(|v| p.matches(view(v))));
+                let absent = verdict[0];
+                let codes = &col.codes;
+                Bitset::from_fn(slots, |s| codes.get(s).map_or(absent, |&code| verdict[code as usize]))
+            }
+        },
+        Field::Email => Bitset::from_fn(slots, |s| p.matches(View::Str(contacts.email(s)))),
+        Field::CreatedAt => Bitset::from_fn(slots, |s| p.matches(View::Date(contacts.created_at(s)))),
+        Field::UpdatedAt => Bitset::from_fn(slots, |s| p.matches(View::Date(contacts.updated_at(s)))),
+        Field::Suppressed => {
+            let (yes, no) = (p.matches(View::Bool(true)), p.matches(View::Bool(false)));
+            Bitset::from_fn(slots, |s| if contacts.is_suppressed(s) { yes } else { no })
+        }
+        Field::Event(_) => Bitset::new(slots),
+    }
+}
+
+pub fn view(v: &PValue) -> View<'_> {
+    match v {
+        PValue::Null => View::Null,
+        PValue::Bool(b) => View::Bool(*b),
+        PValue::Num(n) => View::Num(*n),
+        PValue::Str(s) => View::Str(s),
+        PValue::Json(s) => View::Json(s),
+    }
+}

@@ -1,0 +1,116 @@
+//! Does one property value satisfy one condition? The exact semantics of
+//! SPEC section 3, for a single value. The evaluator calls this once per
+//! distinct value of a column, never once per contact.
+
+use crate::rules::{Op, Operand, Scalar};
+use crate::time::{format_iso, parse_iso};
+
+/// A value as the matcher sees it. `Date` is a system timestamp
+/// (`createdAt`, `updatedAt`): a string that is known to parse.
+#[derive(Debug, Clone, Copy)]
+pub enum View<'a> {
+    Absent,
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(&'a str),
+    Json(&'a str),
+    Date(i64),
+}
+
+/// A condition's operand prepared for matching (lower-cased text, etc.).
+pub struct Prepared<'a> {
+    op: Op,
+    operand: &'a Operand,
+    lower: Option<String>,
+}
+
+impl<'a> Prepared<'a> {
+    pub fn new(op: Op, operand: &'a Operand) -> Self {
+        let lower = match operand {
+            Operand::Text(t) => Some(t.to_lowercase()),
+            _ => None,
+        };
+        Prepared { op, operand, lower }
+    }
+
+    pub fn matches(&self, v: View<'_>) -> bool {
+        if matches!(v, View::Absent | View::Null) {
+            return matches!(self.op, Op::Neq | Op::NotIn | Op::NotContains | Op::NotExists);
+        }
+        match (self.op, self.operand) {
+            (Op::Exists, _) => true,
+            (Op::NotExists, _) => false,
+            (Op::Eq, Operand::Scalar(s)) => eq(v, s),
+            (Op::Neq, Operand::Scalar(s)) => !eq(v, s),
+            (Op::In, Operand::List(l)) => l.iter().any(|s| eq(v, s)),
+            (Op::NotIn, Operand::List(l)) => !l.iter().any(|s| eq(v, s)),
+            (Op::Gt | Op::Gte | Op::Lt | Op::Lte, Operand::Number(n)) => match v {
+                View::Num(p) => cmp(self.op, p, *n),
+                _ => false,
+            },
+            (Op::Gt | Op::Gte | Op::Lt | Op::Lte, Operand::Date(d)) => match as_date(v) {
+                Some(p) => cmp(self.op, p as f64, *d as f64),
+                None => false,
+            },
+            (Op::Before, Operand::Date(d)) => as_date(v).is_some_and(|p| p < *d),
+            (Op::After, Operand::Date(d)) => as_date(v).is_some_and(|p| p > *d),
+            (Op::Contains, _) => self.contains(v),
+            (Op::NotContains, _) => !self.contains(v),
+            (Op::StartsWith, _) => self.text(v, |s, t| s.starts_with(t)),
+            (Op::EndsWith, _) => self.text(v, |s, t| s.ends_with(t)),
+            _ => false,
+        }
+    }
+
+    fn text(&self, v: View<'_>, f: impl Fn(&str, &str) -> bool) -> bool {
+        let Some(t) = &self.lower else { return false };
+        match v {
+            View::Str(s) => f(&s.to_lowercase(), t),
+            View::Date(ms) => f(&format_iso(ms).to_lowercase(), t),
+            _ => false,
+        }
+    }
+
+    fn contains(&self, v: View<'_>) -> bool {
+        let Some(t) = &self.lower else { return false };
+        match v {
+            View::Json(j) if j.starts_with('[') => match serde_json::from_str::<Vec<serde_json::Value>>(j) {
+                Ok(items) => items.iter().any(|e| matches!(e, serde_json::Value::String(s) if s.to_lowercase() == *t)),
+                Err(_) => false,
+            },
+            _ => self.text(v, |s, t| s.contains(t)),
+        }
+    }
+}
+
+fn eq(v: View<'_>, s: &Scalar) -> bool {
+    match (v, s) {
+        (View::Str(a), Scalar::Str(b)) => a == b,
+        (View::Date(ms), Scalar::Str(b)) => format_iso(ms) == *b,
+        (View::Num(a), Scalar::Num(b)) => a == *b,
+        (View::Bool(a), Scalar::Bool(b)) => a == *b,
+        _ => false,
+    }
+}
+
+fn as_date(v: View<'_>) -> Option<i64> {
+    match v {
+        View::Str(s) => parse_iso(s),
+        View::Date(ms) => Some(ms),
+        _ => None,
+    }
+}
+
+fn cmp(op: Op, a: f64, b: f64) -> bool {
+    match op {
+        Op::Gt => a > b,
+        Op::Gte => a >= b,
+        Op::Lt => a < b,
+        Op::Lte => a <= b,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests;
