@@ -17,6 +17,10 @@
 //   s/<gen>/<i>        snapshot chunk i of generation gen (gen 0 = no snapshot)
 //   n/<seq>            number of chunks of log entry seq (its commit marker)
 //   l/<seq>/<i>        chunk i of log entry seq; the log is seq in [first, next)
+//
+// Calls run one at a time in call order (appends issued together keep their
+// order); a failure rejects with KraiterError STORAGE_ERROR and keeps nothing.
+import { KraiterError } from "../errors.js";
 
 /** Bytes per stored value: under the 128 KiB limit with room for encoding overhead. */
 export const CHUNK_BYTES = 127 * 1024;
@@ -32,7 +36,7 @@ const EMPTY_HEAD = Object.freeze({ gen: 0, snapChunks: 0, snapBytes: 0, first: 0
  */
 export function durableObjectStorage(storage, options = {}) {
   if (!storage || typeof storage.get !== "function" || typeof storage.put !== "function") {
-    throw new TypeError("durableObjectStorage(storage): pass a Durable Object's state.storage");
+    throw new KraiterError("STORAGE_ERROR", "durableObjectStorage(storage) needs a Durable Object's state.storage");
   }
   const prefix = options.prefix ?? "kraiter/";
   const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
@@ -48,9 +52,23 @@ export function durableObjectStorage(storage, options = {}) {
   const encoder = new TextEncoder();
   const decoder = new TextDecoder("utf-8", { fatal: true });
   let closed = false;
+  let queue = Promise.resolve();
 
-  function assertOpen() {
-    if (closed) throw new Error("durableObjectStorage: used after close()");
+  /** Runs job after every earlier call, turning any failure into STORAGE_ERROR. */
+  function run(what, job) {
+    const result = queue.then(async () => {
+      if (closed) throw new KraiterError("STORAGE_ERROR", "Durable Object storage is closed");
+      try {
+        return await job();
+      } catch (error) {
+        if (error instanceof KraiterError) throw error;
+        const wrapped = new KraiterError("STORAGE_ERROR", `Durable Object storage could not ${what}: ${error?.message ?? error}`);
+        wrapped.cause = error;
+        throw wrapped;
+      }
+    });
+    queue = result.catch(() => {});
+    return result;
   }
 
   async function readHead(store) {
@@ -109,8 +127,7 @@ export function durableObjectStorage(storage, options = {}) {
   }
 
   return {
-    async load() {
-      assertOpen();
+    load: () => run("load", async () => {
       const head = await readHead(storage);
       let snapshot = null;
       if (head.gen > 0) {
@@ -143,10 +160,9 @@ export function durableObjectStorage(storage, options = {}) {
         }
       }
       return { snapshot, log };
-    },
+    }),
 
-    async append(entry) {
-      assertOpen();
+    append: (entry) => run("append a log entry", async () => {
       if (typeof entry !== "string") throw new TypeError("durableObjectStorage.append: entry must be a string");
       const parts = chunk(encoder.encode(entry));
       await transaction(async (txn) => {
@@ -158,10 +174,9 @@ export function durableObjectStorage(storage, options = {}) {
         writes[keys.head] = { ...head, next: seq + 1 };
         await putAll(txn, writes);
       });
-    },
+    }),
 
-    async compact(snapshot) {
-      assertOpen();
+    compact: (snapshot) => run("write a snapshot", async () => {
       if (!(snapshot instanceof Uint8Array)) throw new TypeError("durableObjectStorage.compact: snapshot must be a Uint8Array");
       const parts = chunk(snapshot);
       await transaction(async (txn) => {
@@ -182,10 +197,10 @@ export function durableObjectStorage(storage, options = {}) {
         await deleteAll(txn, stale);
         await putAll(txn, writes);
       });
-    },
+    }),
 
-    async close() {
+    close: () => run("close", async () => {
       closed = true;
-    },
+    }),
   };
 }
