@@ -199,8 +199,11 @@ export function durableObjectStorage(storage, options = {}) {
       });
     }),
 
-    close: () => run("close", async () => {
-      closed = true;
-    }),
+    /** Nothing to release (the Durable Object owns its storage); later calls reject. */
+    close() {
+      const result = queue.then(() => { closed = true; });
+      queue = result;
+      return result;
+    },
   };
 }

@@ -1,0 +1,49 @@
+// Miniflare options for running the Kraiter Worker in local workerd: the same
+// module rules, Durable Object binding and assets as wrangler.toml, so
+// `npm start`, `npm run worker` and tests/worker/ all run one configuration.
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+/** Keep in step with compatibility_date in wrangler.toml (tests/worker/wrangler-config.test.mjs checks). */
+export const COMPATIBILITY_DATE = "2025-09-01";
+
+/** Module rules: our .js files are ES modules; .wasm is imported as a compiled WebAssembly.Module. */
+export const MODULE_RULES = [
+  { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
+  { type: "CompiledWasm", include: ["**/*.wasm"] },
+];
+
+/**
+ * @param {{ keys: string[], port?: number, host?: string, persistDir?: string,
+ *           assets?: boolean, scriptPath?: string }} options
+ *   persistDir: keep Durable Object data there across restarts (otherwise in memory)
+ *   assets: serve www/ as static assets in front of the Worker
+ */
+export function workerOptions({ keys, port, host = "127.0.0.1", persistDir, assets = false, scriptPath }) {
+  const options = {
+    name: "kraiter-segments",
+    modules: true,
+    modulesRoot: ROOT,
+    scriptPath: scriptPath ?? join(ROOT, "js/worker/index.js"),
+    modulesRules: MODULE_RULES,
+    compatibilityDate: COMPATIBILITY_DATE,
+    bindings: { KRAITER_API_KEYS: keys.join(",") },
+    durableObjects: { TENANTS: { className: "TenantObject", useSQLite: true } },
+    durableObjectsPersist: persistDir ?? false,
+  };
+  if (port !== undefined) {
+    options.host = host;
+    options.port = port;
+  }
+  const www = join(ROOT, "www");
+  if (assets && existsSync(www)) {
+    options.assets = {
+      directory: www,
+      binding: "ASSETS",
+      routerConfig: { has_user_worker: true, static_routing: { user_worker: ["/api/*", "/api"] } },
+    };
+  }
+  return options;
+}
