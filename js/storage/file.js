@@ -98,25 +98,14 @@ export function fileStorage(dir) {
       }
     }),
 
-    compact: (snapshot) => run("write a snapshot", async (s) => {
-      if (!(snapshot instanceof Uint8Array)) throw new TypeError("a snapshot must be a Uint8Array");
-      const g = s.generation + 1;
-      const created = [snapshotPath(g), logPath(g)];
-      try {
-        await writeDurably(snapshotPath(g), snapshot);
-        await writeDurably(logPath(g), new Uint8Array(0));
-        const manifest = Buffer.from(JSON.stringify({ format: FORMAT, generation: g, snapshot: true }));
-        await writeDurably(join(dir, MANIFEST), manifest, { commit: true });
-      } catch (err) {
-        for (const f of created) await rm(f, { force: true }).catch(() => {});
-        throw err;
+    compact: (snapshot) => {
+      if (!(snapshot instanceof Uint8Array)) {
+        return Promise.reject(storageError("write a snapshot", dir, new TypeError("a snapshot must be a Uint8Array")));
       }
-      // Committed. Switch to the new generation; old files are only garbage now.
-      const old = s.generation;
-      await forget(s);
-      await rm(snapshotPath(old), { force: true }).catch(() => {});
-      await rm(logPath(old), { force: true }).catch(() => {});
-    }),
+      // Copy now: the caller may reuse the array before this call's turn comes.
+      const bytes = Buffer.from(snapshot);
+      return run("write a snapshot", (s) => writeGeneration(s, bytes));
+    },
 
     close: async () => {
       if (closed) return;
@@ -125,6 +114,26 @@ export function fileStorage(dir) {
       if (state) await forget(state);
     },
   };
+
+  /** compact(): the next generation's files, then MANIFEST renamed over the old one. */
+  async function writeGeneration(s, snapshot) {
+    const g = s.generation + 1;
+    const created = [snapshotPath(g), logPath(g)];
+    try {
+      await writeDurably(snapshotPath(g), snapshot);
+      await writeDurably(logPath(g), new Uint8Array(0));
+      const manifest = Buffer.from(JSON.stringify({ format: FORMAT, generation: g, snapshot: true }));
+      await writeDurably(join(dir, MANIFEST), manifest, { commit: true });
+    } catch (err) {
+      for (const f of created) await rm(f, { force: true }).catch(() => {});
+      throw err;
+    }
+    // Committed. Switch to the new generation; old files are only garbage now.
+    const old = s.generation;
+    await forget(s);
+    await rm(snapshotPath(old), { force: true }).catch(() => {});
+    await rm(logPath(old), { force: true }).catch(() => {});
+  }
 
   async function forget(s) {
     if (state === s) state = null;

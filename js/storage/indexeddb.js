@@ -116,36 +116,43 @@ export function indexedDBStorage(name, options = {}) {
   return {
     load: () => run("load", async (db) => {
       const tx = db.transaction([META, CHUNKS, LOG], "readonly");
-      const [meta, chunks, log] = await settle(tx, [
+      const [meta, chunks, log] = await settle(tx, (requests) => requests.push(
         tx.objectStore(META).get("snapshot"),
         tx.objectStore(CHUNKS).getAll(),
         tx.objectStore(LOG).getAll(),
-      ]);
+      ));
       return { snapshot: meta ? joinChunks(meta, chunks, name) : null, log };
     }),
 
     append: (entry) => run("append a log entry", async (db) => {
       if (typeof entry !== "string") throw new TypeError("a log entry must be a string");
       const tx = db.transaction(LOG, "readwrite", txOptions);
-      await settle(tx, [tx.store.add(entry)]);
+      await settle(tx, (requests) => requests.push(tx.store.add(entry)));
     }),
 
-    compact: (snapshot) => run("write a snapshot", async (db) => {
-      if (!(snapshot instanceof Uint8Array)) throw new TypeError("a snapshot must be a Uint8Array");
-      const tx = db.transaction([META, CHUNKS, LOG], "readwrite", txOptions);
-      const chunks = tx.objectStore(CHUNKS);
-      const writes = [chunks.clear()];
-      let count = 0;
-      // slice() copies: a view on a larger buffer (wasm memory) would
-      // otherwise be cloned whole, and later writes to it cannot leak in.
-      for (let at = 0; at < snapshot.byteLength || count === 0; at += chunkBytes) {
-        writes.push(chunks.put(snapshot.slice(at, at + chunkBytes), count++));
+    compact: (snapshot) => {
+      if (!(snapshot instanceof Uint8Array)) {
+        return Promise.reject(storageError("write a snapshot", name, new TypeError("a snapshot must be a Uint8Array")));
       }
-      writes.push(tx.objectStore(LOG).clear());
-      writes.push(tx.objectStore(META).put(
-        { chunks: count, byteLength: snapshot.byteLength, compactedAt: Date.now() }, "snapshot"));
-      await settle(tx, writes);
-    }),
+      // Copy now, in chunks: the caller may reuse the array (or wasm memory
+      // may grow under it) before this call's turn comes; and a view on a
+      // larger buffer would otherwise be cloned whole.
+      const parts = [];
+      for (let at = 0; at < snapshot.byteLength || parts.length === 0; at += chunkBytes) {
+        parts.push(snapshot.slice(at, at + chunkBytes));
+      }
+      const byteLength = snapshot.byteLength;
+      return run("write a snapshot", async (db) => {
+        const tx = db.transaction([META, CHUNKS, LOG], "readwrite", txOptions);
+        await settle(tx, (writes) => {
+          const chunks = tx.objectStore(CHUNKS);
+          writes.push(chunks.clear());
+          parts.forEach((part, i) => writes.push(chunks.put(part, i)));
+          writes.push(tx.objectStore(LOG).clear());
+          writes.push(tx.objectStore(META).put({ chunks: parts.length, byteLength, compactedAt: Date.now() }, "snapshot"));
+        });
+      });
+    },
 
     close: async () => {
       if (closed) return;
@@ -159,17 +166,21 @@ export function indexedDBStorage(name, options = {}) {
 }
 
 /**
- * Waits for the requests and the transaction's commit. On any failure the
- * transaction is aborted (so nothing of it is kept) and the error thrown is
- * the transaction's own error when it has one (QuotaExceededError rather
- * than the AbortError each request sees).
+ * Issues the requests `build` pushes, then waits for them and for the
+ * transaction's commit. On any failure (also a request that throws as it is
+ * made) the transaction is aborted, so nothing of it is kept, and the error
+ * thrown is the transaction's own when it has one: QuotaExceededError rather
+ * than the AbortError each request sees.
  */
-async function settle(tx, requests) {
+async function settle(tx, build) {
+  const requests = [];
   try {
+    build(requests);
     const results = await Promise.all(requests);
     await tx.done;
     return results;
   } catch (err) {
+    for (const r of requests) r.catch(() => {});
     try {
       tx.abort();
     } catch {
