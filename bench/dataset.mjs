@@ -164,3 +164,9 @@ export function* generateEvents(seed, contacts, total, batchSize = 50_000) {
     yield { start, contact, name, ts };
   }
 }
+
+/** Contact index encoded in a generated email (the digits before "@"). */
+export function indexFromEmail(email) {
+  const m = /(\d+)@/.exec(email);
+  return m ? Number(m[1]) : -1;
+}

@@ -19,7 +19,7 @@ export const MODULE_RULES = [
  * @param {{ keys: string[], port?: number, host?: string, persistDir?: string,
  *           assets?: boolean, scriptPath?: string }} options
  *   persistDir: keep Durable Object data there across restarts (otherwise in memory)
- *   assets: serve www/ as static assets in front of the Worker
+ *   assets: serve www/ (true) or the given directory as static assets in front of the Worker
  */
 export function workerOptions({ keys, port, host = "127.0.0.1", persistDir, assets = false, scriptPath }) {
   const options = {
@@ -37,7 +37,7 @@ export function workerOptions({ keys, port, host = "127.0.0.1", persistDir, asse
     options.host = host;
     options.port = port;
   }
-  const www = join(ROOT, "www");
+  const www = typeof assets === "string" ? assets : join(ROOT, "www");
   if (assets && existsSync(www)) {
     options.assets = {
       directory: www,

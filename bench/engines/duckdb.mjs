@@ -1,0 +1,130 @@
+// Peer: DuckDB (in-memory, through @duckdb/node-api). Contacts become a table
+// with one typed column per (property, JSON type); events a raw table
+// (contact_id, name, ts ms). Rules become SQL (bench/translate-sql.mjs); event
+// conditions are EXISTS over the raw events, like a database user would write.
+
+import { BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, DuckDBInstance, INTEGER, JSToDuckDBValueConverter, LIST, VARCHAR } from "@duckdb/node-api";
+import { EVENT_NAMES } from "../dataset.mjs";
+import { parseIso } from "../time.mjs";
+import { toSqlWhere } from "../translate-sql.mjs";
+
+const CHUNK = 2048;
+
+/** Which JSON types occur under each property key → typed column names. */
+function shredSchema(contacts) {
+  const seen = {};
+  for (const { properties } of contacts) {
+    for (const [key, v] of Object.entries(properties)) {
+      if (v === null || v === undefined) continue;
+      const kinds = (seen[key] ??= new Set());
+      if (typeof v === "string") kinds.add("s").add("t");
+      else if (typeof v === "number") kinds.add("n");
+      else if (typeof v === "boolean") kinds.add("b");
+      else if (Array.isArray(v) && v.every((e) => typeof e === "string")) kinds.add("l");
+      else throw new Error(`duckdb peer: no column type for ${key}=${JSON.stringify(v)}`);
+    }
+  }
+  const schema = {};
+  const columns = [];
+  const TYPES = { s: VARCHAR, t: BIGINT, n: DOUBLE, b: BOOLEAN, l: LIST(VARCHAR) };
+  const SQL = { s: "VARCHAR", t: "BIGINT", n: "DOUBLE", b: "BOOLEAN", l: "VARCHAR[]" };
+  for (const [key, kinds] of Object.entries(seen)) {
+    schema[key] = {};
+    for (const k of ["s", "t", "n", "b", "l"]) {
+      if (!kinds.has(k)) continue;
+      const name = `p_${key.replace(/[^A-Za-z0-9_]/g, "_")}_${k}`;
+      schema[key][k] = name;
+      columns.push({ key, kind: k, name, type: TYPES[k], sql: SQL[k] });
+    }
+  }
+  return { schema, columns };
+}
+
+function cell(v, kind) {
+  switch (kind) {
+    case "s": return typeof v === "string" ? v : null;
+    case "t": {
+      const ms = parseIso(v);
+      return ms === null ? null : BigInt(ms);
+    }
+    case "n": return typeof v === "number" ? v : null;
+    case "b": return typeof v === "boolean" ? v : null;
+    case "l": return Array.isArray(v) ? v : null;
+  }
+}
+
+export async function createEngine({ dataset }) {
+  const { contacts, now } = dataset;
+  let instance;
+  let con;
+  let shred;
+  const rows = async (sql) => (await con.runAndReadAll(sql)).getRows();
+  return {
+    name: "duckdb",
+    async load() {
+      const t = performance.now();
+      instance = await DuckDBInstance.create(":memory:");
+      con = await instance.connect();
+      shred = shredSchema(contacts);
+      const colsSql = shred.columns.map((c) => `, ${c.name} ${c.sql}`).join("");
+      await con.run(`CREATE TABLE contacts (id INTEGER, email VARCHAR${colsSql})`);
+      await con.run("CREATE TABLE events (contact_id INTEGER, name VARCHAR, ts BIGINT)");
+      let app = await con.createAppender("contacts");
+      const types = [INTEGER, VARCHAR, ...shred.columns.map((c) => c.type)];
+      const chunk = DuckDBDataChunk.create(types);
+      for (let s = 0; s < contacts.length; s += CHUNK) {
+        const n = Math.min(CHUNK, contacts.length - s);
+        const cols = types.map(() => new Array(n));
+        for (let j = 0; j < n; j++) {
+          const c = contacts[s + j];
+          cols[0][j] = s + j;
+          cols[1][j] = c.email;
+          shred.columns.forEach((col, k) => (cols[k + 2][j] = cell(c.properties[col.key], col.kind)));
+        }
+        chunk.reset();
+        chunk.setColumnsConverted(cols, JSToDuckDBValueConverter);
+        app.appendDataChunk(chunk);
+      }
+      app.closeSync();
+      const contactsMs = performance.now() - t;
+      app = await con.createAppender("events");
+      const evChunk = DuckDBDataChunk.create([INTEGER, VARCHAR, BIGINT]);
+      for (const batch of dataset.events) {
+        for (let s = 0; s < batch.contact.length; s += CHUNK) {
+          const n = Math.min(CHUNK, batch.contact.length - s);
+          const a = new Array(n);
+          const b = new Array(n);
+          const c = new Array(n);
+          for (let j = 0; j < n; j++) {
+            a[j] = batch.contact[s + j];
+            b[j] = EVENT_NAMES[batch.name[s + j]];
+            c[j] = BigInt(batch.ts[s + j]);
+          }
+          evChunk.reset();
+          evChunk.setColumns([a, b, c]);
+          app.appendDataChunk(evChunk);
+        }
+      }
+      app.closeSync();
+      return { ms: performance.now() - t, contactsMs, eventsMs: performance.now() - t - contactsMs };
+    },
+    async prepare(shape) {
+      return toSqlWhere(shape.rules, { schema: shred.schema, now });
+    },
+    async preview(where, limit) {
+      const [[count]] = await rows(`SELECT count(*) FROM contacts c WHERE ${where}`);
+      const sample = await rows(`SELECT c.email FROM contacts c WHERE ${where} ORDER BY c.id LIMIT ${limit}`);
+      return { count: Number(count), sample: sample.map((r) => r[0]) };
+    },
+    async compute(where) {
+      await con.run(`CREATE OR REPLACE TABLE segment_members AS SELECT c.id FROM contacts c WHERE ${where}`);
+      const [[count]] = await rows("SELECT count(*) FROM segment_members");
+      return { count: Number(count) };
+    },
+    async close() {
+      con?.closeSync();
+      instance?.closeSync?.();
+      con = instance = null;
+    },
+  };
+}

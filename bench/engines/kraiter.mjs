@@ -1,0 +1,153 @@
+// Our engine, driven only through the public SDK (kraiter-segments): bulk
+// import throughput, preview and compute latency, plus the debug hooks for
+// wasm linear memory and snapshot size / restore time.
+
+import { Kraiter } from "kraiter-segments";
+import { EVENT_NAMES } from "../dataset.mjs";
+import { median, repeat } from "../measure.mjs";
+
+const memoryBytes = (k) => (typeof k._debugMemoryBytes === "function" ? k._debugMemoryBytes() : null);
+
+/** A storage adapter whose load() hands back one snapshot and an empty log. */
+function snapshotStorage(snapshot) {
+  return {
+    load: async () => ({ snapshot, log: [] }),
+    append: async () => {},
+    compact: async () => {},
+    close: async () => {},
+  };
+}
+
+async function importAll(dataset, opts) {
+  const { contacts, events, now } = dataset;
+  const k = await Kraiter.open({ now: () => now });
+  const mem0 = memoryBytes(k);
+  let contactsMs = 0;
+  for (let s = 0; s < contacts.length; s += opts.contactBatch) {
+    const batch = contacts.slice(s, s + opts.contactBatch);
+    const t = performance.now();
+    const r = await k.contacts.import(batch);
+    contactsMs += performance.now() - t;
+    if (r.created !== batch.length) throw new Error(`kraiter: contacts.import created ${r.created} of ${batch.length}`);
+  }
+  const mem1 = memoryBytes(k);
+  let eventsMs = 0;
+  let eventCount = 0;
+  const emails = contacts.map((c) => c.email);
+  const flushEvents = async (records) => {
+    const t = performance.now();
+    const r = await k.events.import(records);
+    eventsMs += performance.now() - t;
+    if (r.imported !== records.length) throw new Error(`kraiter: events.import imported ${r.imported} of ${records.length}`);
+    if (r.contactsCreated) throw new Error(`kraiter: events.import created ${r.contactsCreated} contacts for known emails`);
+    eventCount += records.length;
+  };
+  let records = [];
+  for (const { contact, name, ts } of events) {
+    for (let j = 0; j < contact.length; j++) {
+      records.push({ name: EVENT_NAMES[name[j]], email: emails[contact[j]], timestamp: new Date(ts[j]).toISOString() });
+      if (records.length === opts.eventBatch) {
+        await flushEvents(records);
+        records = [];
+      }
+    }
+  }
+  if (records.length) await flushEvents(records);
+  const mem2 = memoryBytes(k);
+  return {
+    k,
+    contactsPerSec: contacts.length / (contactsMs / 1000),
+    eventsPerSec: eventCount / (eventsMs / 1000),
+    contactsMs,
+    eventsMs,
+    memory: mem0 === null ? null : { start: mem0, afterContacts: mem1, afterEvents: mem2 },
+  };
+}
+
+export async function createEngine({ dataset, opts }) {
+  const { contacts, now } = dataset;
+  let k;
+  const eventCount = dataset.events.reduce((a, b) => a + b.contact.length, 0);
+  return {
+    name: "kraiter",
+    async load() {
+      const loads = [];
+      for (let r = 0; r < opts.importRuns; r++) {
+        if (k) await k.close();
+        k = null;
+        opts.gc?.();
+        const res = await importAll(dataset, opts);
+        k = res.k;
+        delete res.k;
+        loads.push(res);
+      }
+      const last = loads[loads.length - 1];
+      const mem = last.memory;
+      return {
+        ms: median(loads.map((l) => l.contactsMs + l.eventsMs)),
+        contactsPerSec: median(loads.map((l) => l.contactsPerSec)),
+        eventsPerSec: median(loads.map((l) => l.eventsPerSec)),
+        importRuns: loads,
+        wasmMemory: mem && {
+          ...mem,
+          bytesPerContact: (mem.afterContacts - mem.start) / contacts.length,
+          bytesPerEvent: eventCount ? (mem.afterEvents - mem.afterContacts) / eventCount : null,
+        },
+      };
+    },
+    async prepare(shape) {
+      const seg = await k.segments.create({ name: `bench ${shape.id}`, rules: shape.rules });
+      return { id: seg.id, rules: shape.rules };
+    },
+    async preview(h, limit) {
+      const r = await k.segments.preview(h.rules, { limit });
+      return { count: r.count, sample: r.sample.map((m) => m.email) };
+    },
+    async compute(h) {
+      await k.segments.compute(h.id);
+      const seg = await k.segments.waitForCompute(h.id);
+      return { count: seg.memberCount };
+    },
+    /** Snapshot size and restore time; the restored engine must answer like the original. */
+    async extra({ shapes, runs, budgetMs }) {
+      if (typeof k._debugSnapshot !== "function") return { snapshot: null, note: "k._debugSnapshot() missing" };
+      const t = performance.now();
+      const snapshot = await k._debugSnapshot();
+      const snapshotMs = performance.now() - t;
+      const probe = shapes[shapes.length - 1];
+      const expected = (await k.segments.preview(probe.rules, { limit: 1 })).count;
+      let restoredMemory = null;
+      const restore = await repeat(
+        async () => {
+          const t0 = performance.now();
+          const k2 = await Kraiter.open({ storage: snapshotStorage(snapshot), now: () => now });
+          const ms = performance.now() - t0;
+          const got = (await k2.segments.preview(probe.rules, { limit: 1 })).count;
+          restoredMemory = memoryBytes(k2);
+          await k2.close();
+          if (got !== expected) throw new Error(`kraiter: restored snapshot counts ${got} for ${probe.id}, original ${expected}`);
+          return ms;
+        },
+        { runs, budgetMs },
+      );
+      return {
+        snapshot: {
+          bytes: snapshot.byteLength,
+          bytesPerContact: snapshot.byteLength / contacts.length,
+          bytesPerEvent: eventCount ? snapshot.byteLength / eventCount : null,
+          snapshotMs,
+          restoreMs: median(restore.results),
+          restoreRuns: restore.results,
+        },
+        restoredWasmMemory: restoredMemory && {
+          bytes: restoredMemory,
+          bytesPerEventUpperBound: eventCount ? restoredMemory / eventCount : null,
+        },
+      };
+    },
+    async close() {
+      await k?.close();
+      k = null;
+    },
+  };
+}

@@ -1,0 +1,99 @@
+// Translates SPEC section 3 rules into a DuckDB SQL WHERE clause, exactly.
+// Properties are "shredded" into one typed column per JSON type seen under
+// the key (bench/engines/duckdb.mjs builds them), which makes type strictness
+// and absent/null handling plain SQL NULL logic.
+
+import { parseIso, withinMs } from "./time.mjs";
+
+const lit = (s) => `'${String(s).replaceAll("'", "''")}'`;
+const num = (n) => {
+  if (!Number.isFinite(n)) throw new Error(`non-finite number ${n}`);
+  return String(n);
+};
+/** A condition that must be true or false, never NULL (so NOT works). */
+const sure = (expr) => `coalesce(${expr}, false)`;
+const any = (parts) => (parts.length ? `(${parts.join(" OR ")})` : "false");
+
+/**
+ * schema: { [key]: { s?, n?, b?, t?, l? } } column names for string, number,
+ * boolean, ISO-instant-of-string (ms) and list-of-strings values of that key.
+ */
+export function toSqlWhere(rules, { schema, now, alias = "c", eventsTable = "events" }) {
+  const cols = (field) => {
+    if (field === "email") return { s: `${alias}.email` };
+    if (!field.startsWith("properties.")) throw new Error(`unsupported field ${field}`);
+    const key = field.slice("properties.".length);
+    const c = schema[key] ?? {};
+    return Object.fromEntries(Object.entries(c).map(([k, v]) => [k, `${alias}.${v}`]));
+  };
+  const cmp = (c, op, v) => {
+    if (typeof v === "number") return c.n ? sure(`${c.n} ${op} ${num(v)}`) : "false";
+    const ms = parseIso(v);
+    if (ms === null) throw new Error(`comparison value ${v} is neither number nor ISO date`);
+    return c.t ? sure(`${c.t} ${op} ${ms}`) : "false";
+  };
+  const eq = (c, v) => {
+    if (typeof v === "string") return c.s ? sure(`${c.s} = ${lit(v)}`) : "false";
+    if (typeof v === "number") return c.n ? sure(`${c.n} = ${num(v)}`) : "false";
+    if (typeof v === "boolean") return c.b ? sure(`${c.b} = ${v}`) : "false";
+    throw new Error(`bad eq value ${v}`);
+  };
+  const inList = (c, values) => {
+    const strs = values.filter((v) => typeof v === "string");
+    const nums = values.filter((v) => typeof v === "number");
+    const bools = values.filter((v) => typeof v === "boolean");
+    const parts = [];
+    if (strs.length && c.s) parts.push(sure(`${c.s} IN (${strs.map(lit).join(", ")})`));
+    if (nums.length && c.n) parts.push(sure(`${c.n} IN (${nums.map(num).join(", ")})`));
+    if (bools.length && c.b) parts.push(sure(`${c.b} IN (${bools.join(", ")})`));
+    return any(parts);
+  };
+  const contains = (c, v) => {
+    const needle = lit(v.toLowerCase());
+    const parts = [];
+    if (c.s) parts.push(sure(`contains(lower(${c.s}), ${needle})`));
+    if (c.l) parts.push(sure(`list_contains(list_transform(${c.l}, x -> lower(x)), ${needle})`));
+    return any(parts);
+  };
+  const strOp = (c, fn, v) => (c.s ? sure(`${fn}(lower(${c.s}), ${lit(v.toLowerCase())})`) : "false");
+  const present = (c) => any(Object.values(c).map((col) => `${col} IS NOT NULL`));
+
+  const condition = (c) => {
+    if (c.field.startsWith("events.")) {
+      const name = c.field.slice("events.".length);
+      let where = `e.contact_id = ${alias}.id AND e.name = ${lit(name)}`;
+      if (c.within) where += ` AND e.ts BETWEEN ${now - withinMs(c.within)} AND ${now}`;
+      const exists = `EXISTS (SELECT 1 FROM ${eventsTable} e WHERE ${where})`;
+      if (c.op === "occurred") return exists;
+      if (c.op === "not_occurred") return `NOT ${exists}`;
+      throw new Error(`bad event op ${c.op}`);
+    }
+    const col = cols(c.field);
+    const v = c.value;
+    switch (c.op) {
+      case "eq": return eq(col, v);
+      case "neq": return `NOT ${eq(col, v)}`;
+      case "in": return inList(col, v);
+      case "not_in": return `NOT ${inList(col, v)}`;
+      case "gt": return cmp(col, ">", v);
+      case "gte": return cmp(col, ">=", v);
+      case "lt": return cmp(col, "<", v);
+      case "lte": return cmp(col, "<=", v);
+      case "after": return cmp(col, ">", v);
+      case "before": return cmp(col, "<", v);
+      case "contains": return contains(col, v);
+      case "not_contains": return `NOT ${contains(col, v)}`;
+      case "starts_with": return strOp(col, "starts_with", v);
+      case "ends_with": return strOp(col, "suffix", v);
+      case "exists": return present(col);
+      case "not_exists": return `NOT ${present(col)}`;
+      default: throw new Error(`SQL translation lacks op ${c.op}`);
+    }
+  };
+  const node = (n) => {
+    if (Array.isArray(n)) return node({ operator: "and", conditions: n });
+    if (n.operator) return `(${n.conditions.map(node).join(n.operator === "and" ? " AND " : " OR ")})`;
+    return condition(n);
+  };
+  return node(rules);
+}

@@ -1,0 +1,158 @@
+// The engine room behind the SDK: one wasm Engine plus one storage adapter.
+// Every mutation runs through one promise queue and follows plan → append →
+// commit, so a call that fails (bad input or a storage error) changes
+// nothing, and reopening the storage replays exactly the acknowledged calls.
+// The log is compacted into a snapshot once it outgrows the last snapshot.
+
+import { Engine, memoryBytes } from "./wasm/kraiter_segments.js";
+import { KraiterError, fromCore, invalid } from "./errors.js";
+
+/** Below this many bytes of log, compaction is not worth a snapshot. */
+const COMPACT_MIN_BYTES = 4 << 20;
+
+function randomSeed() {
+  return Array.from(crypto.getRandomValues(new Uint32Array(4)));
+}
+
+export class Core {
+  #engine;
+  #storage;
+  #clock;
+  #queue = Promise.resolve();
+  #logBytes = 0;
+  #snapshotBytes = 0;
+  #closed = false;
+
+  constructor(engine, storage, clock, logBytes, snapshotBytes) {
+    this.#engine = engine;
+    this.#storage = storage;
+    this.#clock = clock;
+    this.#logBytes = logBytes;
+    this.#snapshotBytes = snapshotBytes;
+  }
+
+  /** Loads the snapshot and replays the log after it. */
+  static async open(storage, clock) {
+    let state;
+    try {
+      state = await storage.load();
+    } catch (e) {
+      throw fromCore(e);
+    }
+    const { snapshot, log = [] } = state ?? {};
+    let engine;
+    try {
+      engine = snapshot ? Engine.restore(snapshot) : new Engine();
+    } catch (e) {
+      throw fromCore(e);
+    }
+    let logBytes = 0;
+    for (const entry of log) {
+      logBytes += entry.length;
+      try {
+        engine.plan(entry);
+        engine.commit();
+      } catch {
+        // An entry was planned successfully before it was written, and
+        // replay is deterministic, so this cannot happen; if a log was
+        // edited by hand, the entry is skipped rather than losing the rest.
+      }
+    }
+    return new Core(engine, storage, clock, logBytes, snapshot?.length ?? 0);
+  }
+
+  /** The clock, in epoch milliseconds. */
+  now() {
+    const t = this.#clock();
+    const ms = t instanceof Date ? t.getTime() : typeof t === "number" ? t : NaN;
+    if (!Number.isFinite(ms)) throw invalid("now", "the now() option must return a finite number of milliseconds or a valid Date");
+    return Math.floor(ms);
+  }
+
+  #entry(cmd, input, seed) {
+    this.#checkOpen();
+    const now = this.now();
+    let text;
+    try {
+      text = JSON.stringify({ cmd, now, seed: seed ? randomSeed() : undefined, input });
+    } catch (e) {
+      throw invalid("", `input cannot be serialised as JSON: ${e.message}`);
+    }
+    return text;
+  }
+
+  #checkOpen() {
+    if (this.#closed) throw new KraiterError("STORAGE_ERROR", "This Kraiter instance is closed.");
+  }
+
+  /** A read against the committed state. */
+  query(cmd, input) {
+    const entry = this.#entry(cmd, input, false);
+    try {
+      return JSON.parse(this.#engine.query(entry));
+    } catch (e) {
+      throw fromCore(e);
+    }
+  }
+
+  /** Runs `fn` after every mutation queued before it. */
+  enqueue(fn) {
+    const run = this.#queue.then(fn);
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  /** A mutation: queued, planned, logged, committed. */
+  mutate(cmd, input) {
+    return this.enqueue(() => this.mutateNow(cmd, input));
+  }
+
+  /** The body of a mutation; only call from inside `enqueue`. */
+  async mutateNow(cmd, input) {
+    const entry = this.#entry(cmd, input, true);
+    try {
+      this.#engine.plan(entry);
+    } catch (e) {
+      throw fromCore(e);
+    }
+    try {
+      await this.#storage.append(entry);
+    } catch (e) {
+      this.#engine.discard();
+      throw fromCore(e);
+    }
+    const reply = this.#engine.commit();
+    this.#logBytes += entry.length;
+    if (this.#logBytes > Math.max(COMPACT_MIN_BYTES, this.#snapshotBytes)) await this.#compact();
+    return reply == null ? undefined : JSON.parse(reply);
+  }
+
+  async #compact() {
+    const snapshot = this.#engine.snapshot();
+    try {
+      await this.#storage.compact(snapshot);
+      this.#logBytes = 0;
+      this.#snapshotBytes = snapshot.length;
+    } catch {
+      // The snapshot and log already stored are still a complete state;
+      // compaction is retried after the next mutation.
+    }
+  }
+
+  snapshot() {
+    this.#checkOpen();
+    return this.#engine.snapshot();
+  }
+
+  memoryBytes() {
+    return memoryBytes();
+  }
+
+  async close() {
+    if (this.#closed) return;
+    await this.#queue;
+    this.#closed = true;
+    this.#engine.free();
+    await this.#storage.close?.();
+  }
+}

@@ -1,0 +1,19 @@
+// What list methods return: a plain `{ data, nextCursor }` object that can
+// also be iterated with `for await` over every item of every page (as in the
+// Stripe and OpenAI SDKs). The iterator is non-enumerable, so the page still
+// compares and serialises as the plain object the API documents.
+
+export function makePage(page, fetchNext) {
+  Object.defineProperty(page, Symbol.asyncIterator, {
+    enumerable: false,
+    value: async function* iterate() {
+      let current = page;
+      for (;;) {
+        yield* current.data;
+        if (current.nextCursor == null) return;
+        current = await fetchNext(current.nextCursor);
+      }
+    },
+  });
+  return page;
+}

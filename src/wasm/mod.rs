@@ -1,0 +1,88 @@
+//! The wasm-bindgen boundary, and the only code that knows about JS: a thin
+//! `Engine` newtype whose methods take and return strings and bytes, and one
+//! place where a core `Error` becomes a plain `{ code, status, message,
+//! details }` object that js/errors.js turns into a `KraiterError`.
+
+use wasm_bindgen::prelude::*;
+
+use crate::api;
+use crate::error::Error;
+
+type JsResult<T> = Result<T, JsValue>;
+
+fn to_js(e: Error) -> JsValue {
+    let obj = js_sys::Object::new();
+    let set = |k: &str, v: JsValue| {
+        // Setting a data property on a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(k), &v);
+    };
+    set("code", serde_wasm_bindgen::to_value(&e.code).unwrap_or(JsValue::NULL));
+    set("status", JsValue::from(e.code.status()));
+    set("message", JsValue::from_str(&e.message));
+    let details = js_sys::Array::new();
+    for d in &e.details {
+        let o = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&o, &"path".into(), &JsValue::from_str(&d.path));
+        let _ = js_sys::Reflect::set(&o, &"message".into(), &JsValue::from_str(&d.message));
+        details.push(&o);
+    }
+    set("details", details.into());
+    obj.into()
+}
+
+#[wasm_bindgen(start)]
+fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// One tenant's resident data and rule engine.
+#[wasm_bindgen]
+pub struct Engine(api::Engine);
+
+#[wasm_bindgen]
+impl Engine {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Engine {
+        Engine(api::Engine::new())
+    }
+
+    /// Rebuilds an engine from `snapshot()` bytes.
+    pub fn restore(bytes: &[u8]) -> JsResult<Engine> {
+        api::Engine::restore(bytes).map(Engine).map_err(to_js)
+    }
+
+    pub fn snapshot(&mut self) -> Vec<u8> {
+        self.0.snapshot()
+    }
+
+    /// Validates a mutation entry; nothing changes until `commit`.
+    pub fn plan(&mut self, entry: &str) -> JsResult<()> {
+        self.0.plan(entry).map_err(to_js)
+    }
+
+    /// Applies the planned mutation; returns its reply as JSON.
+    pub fn commit(&mut self) -> Option<String> {
+        self.0.commit()
+    }
+
+    pub fn discard(&mut self) {
+        self.0.discard()
+    }
+
+    /// Answers a read-only entry with JSON.
+    pub fn query(&mut self, entry: &str) -> JsResult<String> {
+        self.0.query(entry).map_err(to_js)
+    }
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine::new()
+    }
+}
+
+/// Bytes of wasm linear memory in use by this module instance.
+#[wasm_bindgen(js_name = memoryBytes)]
+pub fn memory_bytes() -> f64 {
+    (core::arch::wasm32::memory_size(0) * 65_536) as f64
+}

@@ -1,0 +1,60 @@
+// Shared by tests/worker/*.test.mjs: starts the Kraiter Worker in real workerd
+// (miniflare, the options npm start uses) and calls its REST API.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Miniflare } from "miniflare";
+import { workerOptions } from "../../scripts/lib/miniflare-options.mjs";
+
+/** A temp dir removed by the returned cleanup. */
+export function tempDir(label) {
+  const dir = mkdtempSync(join(tmpdir(), `kraiter-${label}-`));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Starts the Worker; `restart()` disposes workerd and starts it again on the same storage. */
+export async function startWorker(options) {
+  let mf = new Miniflare(workerOptions(options));
+  await mf.ready;
+  const worker = {
+    get mf() { return mf; },
+    async restart() {
+      await mf.dispose();
+      mf = new Miniflare(workerOptions(options));
+      await mf.ready;
+    },
+    dispose: () => mf.dispose(),
+    /**
+     * Calls the API: `key` becomes a Bearer header (null for none); `body` is
+     * sent as JSON unless `raw` gives the exact bytes/string/stream to send.
+     */
+    async call(method, path, { key, body, raw, headers = {} } = {}) {
+      const init = { method, headers: { ...headers } };
+      if (key !== null && key !== undefined) init.headers.authorization = `Bearer ${key}`;
+      if (raw !== undefined) {
+        init.body = raw;
+        if (raw instanceof ReadableStream) init.duplex = "half";
+      } else if (body !== undefined && method !== "GET" && method !== "HEAD") {
+        init.body = JSON.stringify(body);
+        init.headers["content-type"] = "application/json";
+      }
+      const response = await mf.dispatchFetch(`http://localhost${path}`, init);
+      const text = await response.text();
+      let json;
+      try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+      return { status: response.status, headers: response.headers, text, json };
+    },
+  };
+  return worker;
+}
+
+/** Polls until check() returns a truthy value, or fails after timeoutMs. */
+export async function eventually(check, { timeoutMs = 10_000, intervalMs = 25, what = "condition" } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
