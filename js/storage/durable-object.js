@@ -176,28 +176,32 @@ export function durableObjectStorage(storage, options = {}) {
       });
     }),
 
-    compact: (snapshot) => run("write a snapshot", async () => {
-      if (!(snapshot instanceof Uint8Array)) throw new TypeError("durableObjectStorage.compact: snapshot must be a Uint8Array");
-      const parts = chunk(snapshot);
-      await transaction(async (txn) => {
-        const head = await readHead(txn);
-        const gen = head.gen + 1;
-        // What the new head no longer references: the old snapshot and the whole log.
-        const stale = [];
-        for (let i = 0; i < head.snapChunks; i++) stale.push(keys.snapChunk(head.gen, i));
-        const markers = await txn.list({ prefix: keys.markerPrefix });
-        for (const [key, count] of markers) {
-          const seq = Number(key.slice(keys.markerPrefix.length));
-          stale.push(key);
-          for (let i = 0; i < count; i++) stale.push(keys.logChunk(seq, i));
-        }
-        const writes = {};
-        parts.forEach((part, i) => { writes[keys.snapChunk(gen, i)] = part; });
-        writes[keys.head] = { gen, snapChunks: parts.length, snapBytes: snapshot.byteLength, first: head.next, next: head.next };
-        await deleteAll(txn, stale);
-        await putAll(txn, writes);
+    compact(snapshot) {
+      // Copy (as chunks) now: the caller may reuse its buffer before the queued write runs.
+      const parts = snapshot instanceof Uint8Array ? chunk(snapshot) : null;
+      const byteLength = parts ? snapshot.byteLength : 0;
+      return run("write a snapshot", async () => {
+        if (!parts) throw new TypeError("durableObjectStorage.compact: snapshot must be a Uint8Array");
+        await transaction(async (txn) => {
+          const head = await readHead(txn);
+          const gen = head.gen + 1;
+          // What the new head no longer references: the old snapshot and the whole log.
+          const stale = [];
+          for (let i = 0; i < head.snapChunks; i++) stale.push(keys.snapChunk(head.gen, i));
+          const markers = await txn.list({ prefix: keys.markerPrefix });
+          for (const [key, count] of markers) {
+            const seq = Number(key.slice(keys.markerPrefix.length));
+            stale.push(key);
+            for (let i = 0; i < count; i++) stale.push(keys.logChunk(seq, i));
+          }
+          const writes = {};
+          parts.forEach((part, i) => { writes[keys.snapChunk(gen, i)] = part; });
+          writes[keys.head] = { gen, snapChunks: parts.length, snapBytes: byteLength, first: head.next, next: head.next };
+          await deleteAll(txn, stale);
+          await putAll(txn, writes);
+        });
       });
-    }),
+    },
 
     /** Nothing to release (the Durable Object owns its storage); later calls reject. */
     close() {

@@ -57,7 +57,10 @@ function remoteAdapter(name) {
   return {
     load: () => serial(() => load(name)),
     append: (entry) => serial(async () => { await call("/append", { tenant: name, body: entry }); }),
-    compact: (snapshot) => serial(async () => { await call("/compact", { tenant: name, body: snapshot.slice() }); }),
+    compact: (snapshot) => {
+      const copy = snapshot.slice(); // at call time, as the adapter itself does
+      return serial(async () => { await call("/compact", { tenant: name, body: copy }); });
+    },
     close: () => serial(async () => { await call("/close", { tenant: name }); }),
   };
 }
