@@ -8,7 +8,10 @@ import assert from "node:assert/strict";
  * @param {string} label adapter name for the test titles
  * @param {{
  *   open(name: string): Promise<object>,   // create, or reopen the same dataset
- *   faults?: { arm(): Promise<void>, disarm(): Promise<void> }, // next writes fail like a full disk
+ *   faults?: {                 // for the failure test: make writes fail like a full disk
+ *     open?(name: string): Promise<object>, // where the failure test opens (default: open)
+ *     arm(): Promise<void>, disarm(): Promise<void>,
+ *   },
  *   done?(): Promise<void>,
  * }} factory
  */
@@ -150,8 +153,9 @@ export function storageContract(label, factory) {
 
     const faultTest = factory.faults ? test : test.skip;
     faultTest("a failed write rejects with STORAGE_ERROR and keeps nothing of it", async () => {
+      const open = factory.faults.open ?? factory.open;
       const name = fresh();
-      let s = await factory.open(name);
+      let s = await open(name);
       const snap = bytes(2000, 6);
       await s.append("kept-1");
       await s.compact(snap);
@@ -169,7 +173,8 @@ export function storageContract(label, factory) {
       assert.deepEqual([...state.snapshot], [...snap]);
       assert.deepEqual(state.log, ["kept-2"]);
       await s.append("kept-3"); // still usable
-      s = await reopen(s, name);
+      await s.close();
+      s = await open(name);
       state = await s.load();
       assert.deepEqual([...state.snapshot], [...snap]);
       assert.deepEqual(state.log, ["kept-2", "kept-3"]);

@@ -1,7 +1,10 @@
 // The storage contract against indexedDBStorage() in real Chromium. Each
-// adapter lives in the page; Node drives it through page.evaluate, bytes
-// crossing as base64. Quota failures are real: the DevTools protocol shrinks
-// the origin's quota (Storage.overrideQuotaForOrigin) below what a write needs.
+// adapter lives in a page; Node drives it through page.evaluate, bytes
+// crossing as base64. Quota failures are real: the DevTools protocol sets the
+// quota of a second origin (localhost instead of 127.0.0.1) small from its
+// first use, and shrinks it to the bytes in use when armed (Chromium caches
+// an origin's free space, so only a quota that was small all along bites
+// at once).
 import { after, before } from "node:test";
 import { KraiterError } from "../js/errors.js";
 import { openChromium, hasChromium } from "./browser/chromium.mjs";
@@ -14,51 +17,59 @@ if (!hasChromium()) {
 
 let chrome;
 let cdp;
+let main; // page on 127.0.0.1
+let tight; // page on localhost, origin with a small quota
+let tightOrigin;
 before(async () => {
   chrome = await openChromium();
   cdp = await chrome.context.newCDPSession(chrome.page);
-  await chrome.page.evaluate(async () => {
-    const { indexedDBStorage } = await import("/js/storage/indexeddb.js");
-    const { KraiterError } = await import("/js/errors.js");
-    const toB64 = (u8) => {
-      let s = "";
-      for (let i = 0; i < u8.length; i += 0x8000) s += String.fromCharCode(...u8.subarray(i, i + 0x8000));
-      return btoa(s);
-    };
-    const fromB64 = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-    const adapters = new Map();
-    let next = 0;
-    // One entry point: run a method of a page-side adapter, report errors as data.
-    window.storageCall = async (id, method, arg) => {
-      try {
-        if (method === "open") {
-          adapters.set(++next, indexedDBStorage(arg, { chunkBytes: 1 << 20 }));
-          return { ok: next };
-        }
-        const s = adapters.get(id);
-        if (method === "load") {
-          const { snapshot, log } = await s.load();
-          return { ok: { snapshot: snapshot && toB64(snapshot), isBytes: snapshot instanceof Uint8Array, log } };
-        }
-        if (method === "compact") {
-          const { b64, start, end } = arg;
-          const backing = fromB64(b64);
-          const view = backing.subarray(start, end);
-          const pending = s.compact(view);
-          backing.fill(0xee); // the adapter must have copied the view already
-          return { ok: await pending };
-        }
-        return { ok: await s[method](arg) };
-      } catch (err) {
-        return { error: { kraiter: err instanceof KraiterError, name: err.name, code: err.code, message: err.message } };
-      }
-    };
-  });
+  main = chrome.page;
+  tightOrigin = chrome.url.replace("127.0.0.1", "localhost");
+  await cdp.send("Storage.overrideQuotaForOrigin", { origin: tightOrigin, quotaSize: 1_500_000 });
+  tight = await chrome.context.newPage();
+  await tight.goto(`${tightOrigin}/tests/browser/fixtures/blank.html`);
+  for (const page of [main, tight]) await page.evaluate(installHarness);
 });
 after(() => chrome?.close());
 
-async function call(id, method, arg) {
-  const r = await chrome.page.evaluate(([i, m, a]) => window.storageCall(i, m, a), [id, method, arg]);
+/** Runs in the page: adapters by id, one entry point, errors reported as data. */
+async function installHarness() {
+  const { indexedDBStorage } = await import("/js/storage/indexeddb.js");
+  const { KraiterError } = await import("/js/errors.js");
+  const toB64 = (u8) => {
+    let s = "";
+    for (let i = 0; i < u8.length; i += 0x8000) s += String.fromCharCode(...u8.subarray(i, i + 0x8000));
+    return btoa(s);
+  };
+  const fromB64 = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const adapters = new Map();
+  let next = 0;
+  window.storageCall = async (id, method, arg) => {
+    try {
+      if (method === "open") {
+        adapters.set(++next, indexedDBStorage(arg, { chunkBytes: 1 << 20 }));
+        return { ok: next };
+      }
+      const s = adapters.get(id);
+      if (method === "load") {
+        const { snapshot, log } = await s.load();
+        return { ok: { snapshot: snapshot && toB64(snapshot), isBytes: snapshot instanceof Uint8Array, log } };
+      }
+      if (method === "compact") {
+        const backing = fromB64(arg);
+        const pending = s.compact(backing);
+        backing.fill(0xee); // the adapter must have copied already
+        return { ok: await pending };
+      }
+      return { ok: await s[method](arg) };
+    } catch (err) {
+      return { error: { kraiter: err instanceof KraiterError, name: err.name, code: err.code, message: err.message } };
+    }
+  };
+}
+
+async function call(page, id, method, arg) {
+  const r = await page.evaluate(([i, m, a]) => window.storageCall(i, m, a), [id, method, arg]);
   if (r.error) {
     if (!r.error.kraiter) throw Object.assign(new Error(r.error.message), { name: r.error.name });
     throw new KraiterError(r.error.code, r.error.message);
@@ -66,30 +77,31 @@ async function call(id, method, arg) {
   return r.ok;
 }
 
+/** A Node-side adapter whose calls run on an adapter in `page`. */
+async function remote(page, name) {
+  const id = await call(page, 0, "open", name);
+  return {
+    async load() {
+      const { snapshot, isBytes, log } = await call(page, id, "load");
+      if (snapshot !== null && !isBytes) throw new Error("snapshot is not a Uint8Array in the page");
+      return { snapshot: snapshot === null ? null : new Uint8Array(Buffer.from(snapshot, "base64")), log };
+    },
+    append: (entry) => call(page, id, "append", entry),
+    compact: (snap) => call(page, id, "compact", Buffer.from(snap.buffer, snap.byteOffset, snap.byteLength).toString("base64")),
+    close: () => call(page, id, "close"),
+  };
+}
+
 storageContract("indexeddb (Chromium)", {
-  async open(name) {
-    const id = await call(0, "open", name);
-    return {
-      async load() {
-        const { snapshot, isBytes, log } = await call(id, "load");
-        if (snapshot !== null && !isBytes) throw new Error("snapshot is not a Uint8Array in the page");
-        return { snapshot: snapshot === null ? null : new Uint8Array(Buffer.from(snapshot, "base64")), log };
-      },
-      append: (entry) => call(id, "append", entry),
-      compact: (snap) => {
-        const copy = Buffer.from(snap.buffer, snap.byteOffset, snap.byteLength);
-        return call(id, "compact", { b64: copy.toString("base64"), start: 0, end: snap.byteLength });
-      },
-      close: () => call(id, "close"),
-    };
-  },
+  open: (name) => remote(main, name),
   faults: {
+    open: (name) => remote(tight, name),
     async arm() {
-      const { usage } = await chrome.page.evaluate(() => navigator.storage.estimate());
-      await cdp.send("Storage.overrideQuotaForOrigin", { origin: chrome.url, quotaSize: usage + 256 * 1024 });
+      const { usage } = await tight.evaluate(() => navigator.storage.estimate());
+      await cdp.send("Storage.overrideQuotaForOrigin", { origin: tightOrigin, quotaSize: usage + 64 * 1024 });
     },
     async disarm() {
-      await cdp.send("Storage.overrideQuotaForOrigin", { origin: chrome.url });
+      await cdp.send("Storage.overrideQuotaForOrigin", { origin: tightOrigin });
     },
   },
 });
