@@ -11,8 +11,8 @@ export default {
   async fetch(request, env) {
     const url = new URL(request.url);
     if (url.pathname !== "/api" && !url.pathname.startsWith("/api/")) {
-      // Static assets are normally answered before the Worker runs; this is the fallback.
-      if (env.ASSETS) return env.ASSETS.fetch(request);
+      // Static assets (www/) are answered before the Worker runs: a path that
+      // reaches it here is neither an asset nor an API route.
       return errorResponse(404, "NOT_FOUND", `No route for ${url.pathname}`);
     }
     try {
