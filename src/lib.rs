@@ -9,5 +9,8 @@ pub mod error;
 pub mod rules;
 pub mod time;
 
+/// The wasm-bindgen boundary (only on wasm32).
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
+#[cfg(target_arch = "wasm32")]
+pub use wasm as wasm_api;
