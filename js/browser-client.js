@@ -1,0 +1,122 @@
+// openInWorker(): the Kraiter SDK surface on the page, with the Kraiter
+// itself in a module Web Worker (js/browser-worker.js by default) so that
+// compute, preview and imports over a million contacts leave the page's
+// main thread free. Every method posts one message and resolves with the
+// worker's answer; errors come back as KraiterErrors.
+import { KraiterError } from "./errors.js";
+import { makePage } from "./page.js";
+
+/**
+ * @param {{
+ *   storageName?: string | null, // IndexedDB database; null keeps data in worker memory
+ *   now?: number,                // a fixed clock (epoch ms), for tests and demos
+ *   worker?: Worker | URL | string, // a worker running serveKraiter (default: js/browser-worker.js)
+ *   onWaiting?: () => void,      // another tab holds this database; opening waits for it
+ * }} [options]
+ */
+export async function openInWorker(options = {}) {
+  const { storageName = "kraiter-segments", now, worker, onWaiting } = options;
+  const w = worker instanceof Worker
+    ? worker
+    : new Worker(worker ?? new URL("./browser-worker.js", import.meta.url), { type: "module" });
+  const client = new WorkerKraiter(w);
+  try {
+    await client._send({ op: "open", options: { storageName, now } }, (p) => p?.waitingForOtherTab && onWaiting?.());
+  } catch (err) {
+    w.terminate();
+    throw err;
+  }
+  return client;
+}
+
+class WorkerKraiter {
+  #worker;
+  #next = 1;
+  #pending = new Map();
+
+  constructor(worker) {
+    this.#worker = worker;
+    worker.addEventListener("message", ({ data }) => this.#receive(data));
+    worker.addEventListener("error", (event) => this.#failAll(event.message || "the worker failed to load"));
+    const call = (method) => (...args) => this._send({ op: "call", method, args });
+    const paged = (method, withId) => (...args) => {
+      const fetch = (params) => this._send({ op: "call", method, args: withId ? [args[0], params] : [params] });
+      const params = (withId ? args[1] : args[0]) ?? {};
+      const wrap = (page) => makePage(page, (cursor) => fetch({ ...params, cursor }).then(wrap));
+      return fetch(params).then(wrap);
+    };
+    this.segments = {
+      create: call("segments.create"),
+      list: paged("segments.list", false),
+      get: call("segments.get"),
+      update: call("segments.update"),
+      delete: call("segments.delete"),
+      listMembers: paged("segments.listMembers", true),
+      compute: call("segments.compute"),
+      waitForCompute: call("segments.waitForCompute"),
+      preview: call("segments.preview"),
+    };
+    this.contacts = {
+      create: call("contacts.create"),
+      get: call("contacts.get"),
+      update: call("contacts.update"),
+      delete: call("contacts.delete"),
+      list: paged("contacts.list", false),
+      import: call("contacts.import"),
+    };
+    this.events = {
+      track: call("events.track"),
+      import: call("events.import"),
+    };
+  }
+
+  /** `{ contacts, events, segments, heapBytes }` of the engine in the worker. */
+  stats() {
+    return this._send({ op: "stats" });
+  }
+
+  /** Runs a task the worker registered with serveKraiter({ tasks }). */
+  task(name, args, { onProgress } = {}) {
+    return this._send({ op: "task", name, args }, onProgress);
+  }
+
+  /** Closes the Kraiter (and its database) and ends the worker. */
+  async close() {
+    try {
+      await this._send({ op: "close" });
+    } finally {
+      this.#worker.terminate();
+      this.#failAll("the Kraiter is closed");
+    }
+  }
+
+  _send(message, onProgress) {
+    const id = this.#next++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject, onProgress });
+      this.#worker.postMessage({ ...message, id });
+    });
+  }
+
+  #receive({ id, ok, error, progress }) {
+    const p = this.#pending.get(id);
+    if (!p) return;
+    if (progress !== undefined) {
+      p.onProgress?.(progress);
+      return;
+    }
+    this.#pending.delete(id);
+    if (error) p.reject(toError(error));
+    else p.resolve(ok);
+  }
+
+  #failAll(message) {
+    for (const p of this.#pending.values()) p.reject(new KraiterError("STORAGE_ERROR", message));
+    this.#pending.clear();
+  }
+}
+
+function toError(e) {
+  if (e.kraiter) return new KraiterError(e.code, e.message, e.details);
+  return Object.assign(new Error(e.message), { name: e.name });
+}

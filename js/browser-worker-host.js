@@ -1,0 +1,122 @@
+// The worker side of openInWorker(): runs one Kraiter inside a module Web
+// Worker and answers the client's postMessage calls, so compute, preview and
+// imports over large data never block the page. An app can add its own
+// tasks (functions that run next to the Kraiter, with progress reports) by
+// making its own worker module that calls serveKraiter({ tasks }).
+import { Kraiter, KraiterError, memoryStorage } from "./browser.js";
+import { indexedDBStorage } from "./storage/indexeddb.js";
+
+/** SDK methods the client may call, as "resource.method". */
+export const METHODS = new Set([
+  "segments.create", "segments.list", "segments.get", "segments.update", "segments.delete",
+  "segments.listMembers", "segments.compute", "segments.waitForCompute", "segments.preview",
+  "contacts.create", "contacts.get", "contacts.update", "contacts.delete", "contacts.list", "contacts.import",
+  "events.track", "events.import",
+]);
+
+/**
+ * @param {{ tasks?: Record<string, (kraiter: Kraiter, args: any, ctx: { progress(p: any): void }) => any> }} [options]
+ * @param {DedicatedWorkerGlobalScope} [scope]
+ */
+export function serveKraiter({ tasks = {} } = {}, scope = self) {
+  let kraiter = null;
+  let release = null; // ends the Web Lock held on the database
+
+  const reply = (id, body) => scope.postMessage({ id, ...body });
+
+  async function open({ storageName, now }, id) {
+    if (kraiter) throw new KraiterError("STORAGE_ERROR", "this worker already has an open Kraiter");
+    if (storageName) release = await lockDatabase(storageName, () => reply(id, { progress: { waitingForOtherTab: true } }));
+    const storage = storageName ? indexedDBStorage(storageName) : memoryStorage();
+    const clock = typeof now === "number" ? () => now : undefined;
+    try {
+      kraiter = await Kraiter.open({ storage, ...(clock && { now: clock }) });
+    } catch (err) {
+      release?.();
+      release = null;
+      throw err;
+    }
+    return null;
+  }
+
+  async function handle({ id, op, method, args = [], name, options }) {
+    switch (op) {
+      case "open":
+        return open(options ?? {}, id);
+      case "call": {
+        if (!METHODS.has(method)) throw new KraiterError("VALIDATION_ERROR", `unknown method ${method}`);
+        const [resource, fn] = method.split(".");
+        return ready()[resource][fn](...args);
+      }
+      case "stats":
+        return ready()._debugStats();
+      case "task": {
+        const task = Object.hasOwn(tasks, name) ? tasks[name] : null;
+        if (!task) throw new KraiterError("VALIDATION_ERROR", `unknown task ${name}`);
+        return task(ready(), args, { progress: (p) => reply(id, { progress: p }) });
+      }
+      case "close": {
+        const k = kraiter;
+        kraiter = null;
+        await k?.close();
+        release?.();
+        release = null;
+        return null;
+      }
+      default:
+        throw new KraiterError("VALIDATION_ERROR", `unknown op ${op}`);
+    }
+  }
+
+  function ready() {
+    if (!kraiter) throw new KraiterError("STORAGE_ERROR", "the Kraiter in this worker is not open");
+    return kraiter;
+  }
+
+  scope.addEventListener("message", async ({ data }) => {
+    try {
+      const result = await handle(data);
+      reply(data.id, { ok: plain(result) });
+    } catch (err) {
+      reply(data.id, { error: errorData(err) });
+    }
+  });
+}
+
+/**
+ * One tab at a time writes a database: two Kraiters appending to one log
+ * would each miss the other's entries. Holds a Web Lock until released;
+ * `onWait` runs if another tab holds it now.
+ */
+async function lockDatabase(name, onWait) {
+  if (!globalThis.navigator?.locks) return () => {};
+  const key = `kraiter-segments:${name}`;
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  const acquire = (options) => new Promise((granted) => {
+    navigator.locks.request(key, options, (lock) => {
+      granted(lock);
+      return lock ? held : undefined;
+    });
+  });
+  if (!(await acquire({ ifAvailable: true }))) {
+    onWait();
+    await acquire({});
+  }
+  return release;
+}
+
+/** List pages carry a non-cloneable async iterator; send the plain shape. */
+function plain(result) {
+  if (result && typeof result === "object" && Array.isArray(result.data) && "nextCursor" in result) {
+    return { data: result.data, nextCursor: result.nextCursor };
+  }
+  return result;
+}
+
+function errorData(err) {
+  if (err instanceof KraiterError) {
+    return { kraiter: true, code: err.code, message: err.message, details: err.details };
+  }
+  return { kraiter: false, name: err?.name ?? "Error", message: String(err?.message ?? err) };
+}
