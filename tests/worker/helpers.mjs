@@ -58,3 +58,26 @@ export async function eventually(check, { timeoutMs = 10_000, intervalMs = 25, w
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/**
+ * `wrangler deploy --dry-run --outdir <outdir>` in `cwd`: bundles the Worker as
+ * Cloudflare would receive it. Runs wrangler's CLI file directly, because its
+ * launcher refuses Node < 22.12 while the bundler itself works on Node 20.
+ */
+export async function wranglerBundle(cwd, outdir) {
+  const { execFile } = await import("node:child_process");
+  const { createRequire } = await import("node:module");
+  const { dirname } = await import("node:path");
+  const require = createRequire(import.meta.url);
+  const cli = join(dirname(require.resolve("wrangler/package.json")), "wrangler-dist", "cli.js");
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ["--no-warnings", cli, "deploy", "--dry-run", "--outdir", outdir], {
+      cwd,
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" },
+      timeout: 60_000,
+    }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`wrangler failed: ${error.message}\n${stdout}\n${stderr}`));
+      else resolve(stdout + stderr);
+    });
+  });
+}
