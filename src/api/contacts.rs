@@ -98,7 +98,7 @@ pub fn import(store: &Store, input: &Value, now: i64, mut gen: IdGen) -> Result<
             batch.edits.push(ContactEdit { slot, email: None, properties: props, at: now });
             updated += 1;
         } else {
-            let properties = props.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))).collect();
+            let properties = props.into_iter().map(|(k, v)| (k, v.unwrap_or(PValue::Null))).collect();
             created_by_email.insert(key, batch.creates.len());
             batch.creates.push(NewContact { id: gen.next(), email, properties, at: now });
         }

@@ -1,0 +1,192 @@
+// Types for the whole public API of kraiter-segments, written by hand so they
+// read like the manual (SPEC.md section 2).
+
+export type ErrorCode = "VALIDATION_ERROR" | "NOT_FOUND" | "CONFLICT" | "UNAUTHORISED" | "STORAGE_ERROR";
+
+export interface ErrorDetail {
+  /** Where in the input, e.g. `rules.conditions[1].op` or `[3].email`. */
+  path: string;
+  message: string;
+}
+
+export class KraiterError extends Error {
+  constructor(code: ErrorCode, message: string, details?: ErrorDetail[]);
+  readonly name: "KraiterError";
+  code: ErrorCode;
+  /** 400, 404, 409, 401 or 500. */
+  status: number;
+  details?: ErrorDetail[];
+  toJSON(): { error: { code: ErrorCode; message: string; details?: ErrorDetail[] } };
+}
+
+export type Scalar = string | number | boolean;
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type Properties = Record<string, JsonValue>;
+
+export type PropertyOp =
+  | "eq" | "neq" | "gt" | "gte" | "lt" | "lte" | "in" | "not_in" | "contains" | "not_contains"
+  | "starts_with" | "ends_with" | "exists" | "not_exists" | "before" | "after"
+  | "equals" | "not_equals" | "notEquals" | "greaterThan" | "greaterThanOrEquals" | "lessThan"
+  | "lessThanOrEquals" | "notContains" | "startsWith" | "endsWith" | "notExists";
+export type EventOp = "occurred" | "not_occurred";
+export type SystemField = "email" | "createdAt" | "updatedAt" | "suppressed";
+
+export interface PropertyCondition {
+  field: `properties.${string}` | SystemField;
+  op: PropertyOp;
+  value?: Scalar | Scalar[];
+}
+
+export interface EventCondition {
+  field: `events.${string}`;
+  op: EventOp;
+  /** `30m`, `2h`, `7d`, `1w`: at most 3650 days. */
+  within?: string;
+}
+
+export type Condition = PropertyCondition | EventCondition;
+
+export interface Group {
+  operator: "and" | "or";
+  conditions: RuleNode[];
+}
+
+export type RuleNode = Group | Condition;
+/** A group, or a bare array meaning an `and` group. */
+export type Rules = Group | RuleNode[];
+
+export interface Segment {
+  id: string;
+  name: string;
+  /** Always returned in canonical form: a group, short op names. */
+  rules: Group;
+  memberCount: number;
+  computedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Member {
+  id: string;
+  email: string;
+  properties: Properties;
+  joinedAt: string;
+}
+
+export interface Contact {
+  id: string;
+  email: string;
+  properties: Properties;
+  suppressed: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Event {
+  id: string;
+  name: string;
+  contactId: string;
+  properties: Properties;
+  timestamp: string;
+  createdAt: string;
+}
+
+export interface ListParams {
+  cursor?: string | null;
+  /** 1 to 100; default 20. */
+  limit?: number;
+}
+
+/** A page that can also be iterated with `for await` over every item of every page. */
+export interface Page<T> extends AsyncIterable<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
+export interface ComputeReceipt {
+  segmentId: string;
+  status: "computing";
+  queuedAt: string;
+}
+
+export interface Preview {
+  count: number;
+  sample: Member[];
+}
+
+export interface SegmentsResource {
+  create(input: { name: string; rules: Rules }): Promise<Segment>;
+  list(params?: ListParams): Promise<Page<Segment>>;
+  get(id: string): Promise<Segment>;
+  /** Does not recompute membership. */
+  update(id: string, patch: { name?: string; rules?: Rules }): Promise<Segment>;
+  delete(id: string): Promise<void>;
+  listMembers(id: string, params?: ListParams): Promise<Page<Member>>;
+  /** Queues a computation and answers at once. */
+  compute(id: string): Promise<ComputeReceipt>;
+  /** Resolves once no computation of the segment is queued or running. */
+  waitForCompute(id: string): Promise<Segment>;
+  /** Counts and samples members without storing anything. */
+  preview(rules: Rules, options?: { limit?: number }): Promise<Preview>;
+}
+
+export interface ContactInput {
+  email: string;
+  properties?: Properties;
+}
+
+export interface ContactsResource {
+  create(input: ContactInput): Promise<Contact>;
+  get(id: string): Promise<Contact>;
+  /** Properties merge key by key; a key set to `null` is removed. */
+  update(id: string, patch: { email?: string; properties?: Properties }): Promise<Contact>;
+  delete(id: string): Promise<void>;
+  list(params?: ListParams): Promise<Page<Contact>>;
+  /** Upserts by email in one transaction. */
+  import(records: ContactInput[]): Promise<{ created: number; updated: number }>;
+}
+
+export type EventInput = {
+  name: string;
+  properties?: Properties;
+  /** ISO 8601 string or epoch milliseconds; default now. */
+  timestamp?: string | number;
+} & ({ contactId: string; email?: never } | { email: string; contactId?: never });
+
+export interface EventsResource {
+  track(input: EventInput): Promise<Event>;
+  import(records: EventInput[]): Promise<{ imported: number; contactsCreated: number }>;
+}
+
+/** The interface every storage adapter implements. */
+export interface StorageAdapter {
+  load(): Promise<{ snapshot: Uint8Array | null; log: string[] }>;
+  append(entry: string): Promise<void>;
+  compact(snapshot: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Default: `memoryStorage()`. */
+  storage?: StorageAdapter;
+  /** The clock for timestamps and `within` windows. Default: `Date.now`. */
+  now?: () => number | Date;
+}
+
+export class Kraiter {
+  private constructor();
+  static open(options?: OpenOptions): Promise<Kraiter>;
+  readonly segments: SegmentsResource;
+  readonly contacts: ContactsResource;
+  readonly events: EventsResource;
+  /** Waits for queued work, then releases wasm memory and the storage handle. */
+  close(): Promise<void>;
+}
+
+export function memoryStorage(): StorageAdapter;
+/** Node only. */
+export function fileStorage(dir: string): StorageAdapter;
+/** Browsers only. */
+export function indexedDBStorage(name: string): StorageAdapter;
+/** Cloudflare Workers only: pass `state.storage` of a Durable Object. */
+export function durableObjectStorage(storage: unknown): StorageAdapter;

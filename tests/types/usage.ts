@@ -1,0 +1,29 @@
+// Compiled with `tsc --noEmit` in npm test: the README's usage must type-check
+// against js/index.d.ts through the package's own "exports" map.
+import { Kraiter, KraiterError, memoryStorage, type Segment, type Rules } from "kraiter-segments";
+
+const kraiter = await Kraiter.open({ storage: memoryStorage(), now: () => new Date() });
+const rules: Rules = {
+  operator: "and",
+  conditions: [
+    { field: "properties.plan", op: "in", value: ["pro", "enterprise"] },
+    { operator: "or", conditions: [{ field: "events.login", op: "occurred", within: "7d" }, { field: "properties.seats", op: "gte", value: 10 }] },
+  ],
+};
+const segment: Segment = await kraiter.segments.create({ name: "Active Pro Users", rules });
+const receipt = await kraiter.segments.compute(segment.id);
+const status: "computing" = receipt.status;
+await kraiter.segments.waitForCompute(segment.id);
+for await (const member of await kraiter.segments.listMembers(segment.id, { limit: 50 })) {
+  const joined: string = member.joinedAt;
+  void joined;
+}
+const { count } = await kraiter.segments.preview([{ field: "email", op: "ends_with", value: "@example.com" }], { limit: 5 });
+await kraiter.contacts.import([{ email: "a@example.com", properties: { plan: "pro" } }]);
+await kraiter.events.track({ name: "login", email: "a@example.com" });
+try {
+  await kraiter.segments.get("seg_missing");
+} catch (e) {
+  if (e instanceof KraiterError && e.code === "NOT_FOUND") console.log(e.status, count, status);
+}
+await kraiter.close();
