@@ -10,8 +10,11 @@ const num = (n) => {
   if (!Number.isFinite(n)) throw new Error(`non-finite number ${n}`);
   return String(n);
 };
-/** A condition that must be true or false, never NULL (so NOT works). */
-const sure = (expr) => `coalesce(${expr}, false)`;
+// Expressions may be NULL where a property is absent or of another type. The
+// tree is AND/OR only (monotone), so under WHERE a NULL acts exactly like
+// false; negations are written `IS NOT TRUE`, which maps NULL to true. This
+// keeps plain `col IN (...)` / `col = v` predicates DuckDB can optimise.
+const not = (expr) => `(${expr}) IS NOT TRUE`;
 const any = (parts) => (parts.length ? `(${parts.join(" OR ")})` : "false");
 
 /**
@@ -27,15 +30,15 @@ export function toSqlWhere(rules, { schema, now, alias = "c", eventsTable = "eve
     return Object.fromEntries(Object.entries(c).map(([k, v]) => [k, `${alias}.${v}`]));
   };
   const cmp = (c, op, v) => {
-    if (typeof v === "number") return c.n ? sure(`${c.n} ${op} ${num(v)}`) : "false";
+    if (typeof v === "number") return c.n ? `${c.n} ${op} ${num(v)}` : "false";
     const ms = parseIso(v);
     if (ms === null) throw new Error(`comparison value ${v} is neither number nor ISO date`);
-    return c.t ? sure(`${c.t} ${op} ${ms}`) : "false";
+    return c.t ? `${c.t} ${op} ${ms}` : "false";
   };
   const eq = (c, v) => {
-    if (typeof v === "string") return c.s ? sure(`${c.s} = ${lit(v)}`) : "false";
-    if (typeof v === "number") return c.n ? sure(`${c.n} = ${num(v)}`) : "false";
-    if (typeof v === "boolean") return c.b ? sure(`${c.b} = ${v}`) : "false";
+    if (typeof v === "string") return c.s ? `${c.s} = ${lit(v)}` : "false";
+    if (typeof v === "number") return c.n ? `${c.n} = ${num(v)}` : "false";
+    if (typeof v === "boolean") return c.b ? `${c.b} = ${v}` : "false";
     throw new Error(`bad eq value ${v}`);
   };
   const inList = (c, values) => {
@@ -43,19 +46,19 @@ export function toSqlWhere(rules, { schema, now, alias = "c", eventsTable = "eve
     const nums = values.filter((v) => typeof v === "number");
     const bools = values.filter((v) => typeof v === "boolean");
     const parts = [];
-    if (strs.length && c.s) parts.push(sure(`${c.s} IN (${strs.map(lit).join(", ")})`));
-    if (nums.length && c.n) parts.push(sure(`${c.n} IN (${nums.map(num).join(", ")})`));
-    if (bools.length && c.b) parts.push(sure(`${c.b} IN (${bools.join(", ")})`));
+    if (strs.length && c.s) parts.push(`${c.s} IN (${strs.map(lit).join(", ")})`);
+    if (nums.length && c.n) parts.push(`${c.n} IN (${nums.map(num).join(", ")})`);
+    if (bools.length && c.b) parts.push(`${c.b} IN (${bools.join(", ")})`);
     return any(parts);
   };
   const contains = (c, v) => {
     const needle = lit(v.toLowerCase());
     const parts = [];
-    if (c.s) parts.push(sure(`contains(lower(${c.s}), ${needle})`));
-    if (c.l) parts.push(sure(`list_contains(list_transform(${c.l}, x -> lower(x)), ${needle})`));
+    if (c.s) parts.push(`contains(lower(${c.s}), ${needle})`);
+    if (c.l) parts.push(`list_contains(list_transform(${c.l}, x -> lower(x)), ${needle})`);
     return any(parts);
   };
-  const strOp = (c, fn, v) => (c.s ? sure(`${fn}(lower(${c.s}), ${lit(v.toLowerCase())})`) : "false");
+  const strOp = (c, fn, v) => (c.s ? `${fn}(lower(${c.s}), ${lit(v.toLowerCase())})` : "false");
   const present = (c) => any(Object.values(c).map((col) => `${col} IS NOT NULL`));
 
   const condition = (c) => {
@@ -65,16 +68,16 @@ export function toSqlWhere(rules, { schema, now, alias = "c", eventsTable = "eve
       if (c.within) where += ` AND e.ts BETWEEN ${now - withinMs(c.within)} AND ${now}`;
       const exists = `EXISTS (SELECT 1 FROM ${eventsTable} e WHERE ${where})`;
       if (c.op === "occurred") return exists;
-      if (c.op === "not_occurred") return `NOT ${exists}`;
+      if (c.op === "not_occurred") return `NOT ${exists}`; // EXISTS is never NULL
       throw new Error(`bad event op ${c.op}`);
     }
     const col = cols(c.field);
     const v = c.value;
     switch (c.op) {
       case "eq": return eq(col, v);
-      case "neq": return `NOT ${eq(col, v)}`;
+      case "neq": return not(eq(col, v));
       case "in": return inList(col, v);
-      case "not_in": return `NOT ${inList(col, v)}`;
+      case "not_in": return not(inList(col, v));
       case "gt": return cmp(col, ">", v);
       case "gte": return cmp(col, ">=", v);
       case "lt": return cmp(col, "<", v);
@@ -82,11 +85,11 @@ export function toSqlWhere(rules, { schema, now, alias = "c", eventsTable = "eve
       case "after": return cmp(col, ">", v);
       case "before": return cmp(col, "<", v);
       case "contains": return contains(col, v);
-      case "not_contains": return `NOT ${contains(col, v)}`;
+      case "not_contains": return not(contains(col, v));
       case "starts_with": return strOp(col, "starts_with", v);
       case "ends_with": return strOp(col, "suffix", v);
       case "exists": return present(col);
-      case "not_exists": return `NOT ${present(col)}`;
+      case "not_exists": return not(present(col));
       default: throw new Error(`SQL translation lacks op ${c.op}`);
     }
   };
