@@ -20,7 +20,7 @@ test("the README usage example runs and prints what its comments say", () => {
     assert.equal(lines[0], "1 [ 'ada@example.com' ]");
     assert.equal(lines[1], "1");
     assert.match(lines[2], /^ada@example\.com \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    assert.match(out, /VALIDATION_ERROR 400 \[\s*\{ path: 'rules\[0\]\.op'/);
+    assert.match(out, /VALIDATION_ERROR 400 \[\s*\{\s*path: 'rules\[0\]\.op'/);
   } finally {
     rmSync(file, { force: true });
   }
