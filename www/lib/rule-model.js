@@ -1,0 +1,190 @@
+// What the rule builder knows about the rule language (SPEC.md section 3),
+// with no DOM: field kinds, which ops each takes, and how a condition's
+// `value` is shown in the form and read back. The builder edits the rule
+// JSON itself, so the JSON view round-trips; the codecs here guarantee that
+// reading back what is shown gives the same value (tests/www-rule-model.test.mjs).
+
+export const FIELD_KINDS = [
+  { kind: "property", label: "Property", prefix: "properties." },
+  { kind: "event", label: "Event", prefix: "events." },
+  { kind: "email", label: "Email", field: "email" },
+  { kind: "createdAt", label: "Created at", field: "createdAt" },
+  { kind: "updatedAt", label: "Updated at", field: "updatedAt" },
+  { kind: "suppressed", label: "Suppressed", field: "suppressed" },
+  { kind: "other", label: "Other…" },
+];
+
+export const PROPERTY_OPS = [
+  ["eq", "equals"], ["neq", "does not equal"],
+  ["gt", "greater than"], ["gte", "at least"], ["lt", "less than"], ["lte", "at most"],
+  ["in", "is one of"], ["not_in", "is none of"],
+  ["contains", "contains"], ["not_contains", "does not contain"],
+  ["starts_with", "starts with"], ["ends_with", "ends with"],
+  ["exists", "exists"], ["not_exists", "does not exist"],
+  ["before", "is before"], ["after", "is after"],
+];
+
+export const EVENT_OPS = [["occurred", "occurred"], ["not_occurred", "did not occur"]];
+
+/** Long spellings the API accepts; the builder shows them in the short form. */
+export const LONG_OPS = {
+  equals: "eq", not_equals: "neq", notEquals: "neq", greaterThan: "gt", greaterThanOrEquals: "gte",
+  lessThan: "lt", lessThanOrEquals: "lte", notContains: "not_contains", startsWith: "starts_with",
+  endsWith: "ends_with", notExists: "not_exists",
+};
+
+export const WITHIN_UNITS = [["m", "minutes"], ["h", "hours"], ["d", "days"], ["w", "weeks"]];
+
+const NO_VALUE = new Set(["exists", "not_exists", "occurred", "not_occurred"]);
+const LIST_OPS = new Set(["in", "not_in"]);
+const TEXT_OPS = new Set(["contains", "not_contains", "starts_with", "ends_with"]);
+const ORDER_OPS = new Set(["gt", "gte", "lt", "lte"]);
+const DATE_OPS = new Set(["before", "after"]);
+
+export const isGroup = (node) => node !== null && typeof node === "object" && !Array.isArray(node)
+  && ("operator" in node || "conditions" in node);
+
+/** Splits a field into the builder's kind and the text after its prefix. */
+export function fieldKind(field) {
+  if (typeof field !== "string") return { kind: "other", key: field === undefined ? "" : JSON.stringify(field) };
+  for (const k of FIELD_KINDS) {
+    if (k.prefix && field.startsWith(k.prefix)) return { kind: k.kind, key: field.slice(k.prefix.length) };
+    if (k.field === field) return { kind: k.kind, key: "" };
+  }
+  return { kind: "other", key: field };
+}
+
+export function fieldFrom(kind, key) {
+  const k = FIELD_KINDS.find((f) => f.kind === kind);
+  if (!k || kind === "other") return key;
+  return k.prefix ? k.prefix + key : k.field;
+}
+
+export const opsFor = (kind) => (kind === "event" ? EVENT_OPS : kind === "other" ? [...PROPERTY_OPS, ...EVENT_OPS] : PROPERTY_OPS);
+export const takesValue = (op) => !NO_VALUE.has(op);
+export const takesWithin = (op) => op === "occurred" || op === "not_occurred";
+
+/** The value types the form offers for an op; "json" is the escape hatch that can hold anything. */
+export function valueTypes(op) {
+  if (LIST_OPS.has(op)) return ["text", "number", "boolean", "json"];
+  if (ORDER_OPS.has(op)) return ["number", "date", "json"];
+  if (TEXT_OPS.has(op)) return ["text", "json"];
+  if (DATE_OPS.has(op)) return ["date", "json"];
+  if (NO_VALUE.has(op)) return ["json"];
+  return ["text", "number", "boolean", "json"]; // eq, neq, and unknown ops
+}
+
+/**
+ * How a value is shown: `{ type, text }`. Chosen so that
+ * parseValue(op, type, text) gives the value back exactly.
+ */
+export function showValue(op, value, preferred) {
+  const types = valueTypes(op);
+  if (value === undefined) return { type: types.includes(preferred) ? preferred : types[0], text: "" };
+  const fits = (type) => types.includes(type) && roundTrips(op, type, value);
+  if (preferred && preferred !== "json" && fits(preferred)) {
+    return { type: preferred, text: LIST_OPS.has(op) ? listText(value) : String(value) };
+  }
+  if (LIST_OPS.has(op)) {
+    if (Array.isArray(value) && value.length > 0) {
+      for (const type of ["text", "number", "boolean"]) {
+        if (fits(type)) return { type, text: listText(value) };
+      }
+    }
+  } else if (typeof value === "number" && fits("number")) {
+    return { type: "number", text: String(value) };
+  } else if (typeof value === "boolean" && fits("boolean")) {
+    return { type: "boolean", text: String(value) };
+  } else if (typeof value === "string") {
+    for (const type of ["date", "text"]) if (fits(type)) return { type, text: value };
+  }
+  return { type: "json", text: JSON.stringify(value) };
+}
+
+function roundTrips(op, type, value) {
+  if (LIST_OPS.has(op) && !Array.isArray(value)) return false;
+  const text = LIST_OPS.has(op) ? listText(value) : String(value);
+  return same(parseValue(op, type, text), value);
+}
+
+const listText = (items) => items.map(String).join(", ");
+
+/** Reads a form value back. Empty text means "no value" (undefined). */
+export function parseValue(op, type, text) {
+  if (type === "json") {
+    if (text.trim() === "") return undefined;
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text; // not JSON: sent as typed, and the validator says what is wrong
+    }
+  }
+  if (LIST_OPS.has(op)) {
+    if (text.trim() === "") return undefined;
+    const items = text.split(",").map((s) => s.trim()).filter((s) => s !== "");
+    return items.length ? items.map((s) => scalar(type, s)) : undefined;
+  }
+  if (text === "") return undefined;
+  return scalar(type, text);
+}
+
+function scalar(type, text) {
+  if (type === "number") {
+    const n = Number(text);
+    return text.trim() !== "" && Number.isFinite(n) ? n : text;
+  }
+  if (type === "boolean") return text === "true" ? true : text === "false" ? false : text;
+  return text;
+}
+
+function same(a, b) {
+  return JSON.stringify(a) === JSON.stringify(b) && typeof a === typeof b;
+}
+
+/** `within` as { amount, unit }, or null when it is not in the form's shape. */
+export function showWithin(within) {
+  const m = typeof within === "string" ? /^([1-9]\d*)([mhdw])$/.exec(within) : null;
+  return m ? { amount: m[1], unit: m[2] } : null;
+}
+
+/** A new condition of a kind, with a sensible op. */
+export function newCondition(kind = "property") {
+  if (kind === "event") return { field: "events.", op: "occurred" };
+  return { field: fieldFrom(kind, ""), op: "eq" };
+}
+
+export const newGroup = () => ({ operator: "and", conditions: [newCondition()] });
+
+/**
+ * Rule JSON as the builder holds it: a group at the root (a bare array
+ * means an "and" group), long op spellings in their short form.
+ */
+export function normaliseRules(rules) {
+  const root = Array.isArray(rules) ? { operator: "and", conditions: rules } : rules;
+  return normaliseNode(root);
+}
+
+function normaliseNode(node) {
+  if (Array.isArray(node)) return { operator: "and", conditions: node.map(normaliseNode) };
+  if (node === null || typeof node !== "object") return node;
+  if (isGroup(node)) {
+    return Array.isArray(node.conditions) ? { ...node, conditions: node.conditions.map(normaliseNode) } : { ...node };
+  }
+  return typeof node.op === "string" && Object.hasOwn(LONG_OPS, node.op) ? { ...node, op: LONG_OPS[node.op] } : { ...node };
+}
+
+/** Path of a child in a group, as the API writes it: `rules.conditions[2]`. */
+export const childPath = (groupPath, i) => `${groupPath}.conditions[${i}]`;
+
+/**
+ * Where a validation detail belongs: the deepest node path that prefixes it,
+ * and what follows (".op", ".value[3]", "" for the node itself).
+ */
+export function locateDetail(path, nodePaths) {
+  let best = null;
+  for (const p of nodePaths) {
+    if ((path === p || path.startsWith(p + ".") || path.startsWith(p + "[")) && (!best || p.length > best.length)) best = p;
+  }
+  if (!best) return { node: null, rest: path };
+  return { node: best, rest: path.slice(best.length) };
+}
