@@ -4,7 +4,7 @@
 // miniflare options npm start and the tests use.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
 import { COMPATIBILITY_DATE, MODULE_RULES, ROOT, workerOptions } from "../../scripts/lib/miniflare-options.mjs";
@@ -16,7 +16,11 @@ const out = tempDir("wrangler-out");
 let output;
 let mf;
 
-before(async () => { output = await wranglerBundle(ROOT, out.dir); });
+before(async () => {
+  // www/ is the assets directory; a fresh clone has it only once the app is built there.
+  mkdirSync(join(ROOT, "www"), { recursive: true });
+  output = await wranglerBundle(ROOT, out.dir);
+});
 after(async () => {
   await mf?.dispose();
   out.remove();
