@@ -1,0 +1,61 @@
+// The live preview: while the rule is edited, a debounced `preview` call in
+// the worker gives the count and the first members. Only the newest answer
+// is shown; a validation error goes back to the builder to be shown at its
+// condition.
+import { count, debounce, h, ms } from "./dom.js";
+
+/**
+ * @param {{ client, onDetails(details: object[] | null): void }} options
+ */
+export function createPreview({ client, onDetails }) {
+  const section = document.getElementById("preview");
+  const out = document.getElementById("preview-count");
+  const unit = document.getElementById("preview-unit");
+  const meta = document.getElementById("preview-meta");
+  const body = document.querySelector("#preview-sample tbody");
+  let seq = 0;
+
+  async function run(rules) {
+    const mine = ++seq;
+    section.setAttribute("aria-busy", "true");
+    const t0 = performance.now();
+    try {
+      const { count: n, sample } = await client.segments.preview(rules, { limit: 10 });
+      if (mine !== seq) return;
+      out.value = count(n);
+      out.textContent = count(n);
+      unit.textContent = n === 1 ? "contact matches" : "contacts match";
+      meta.textContent = `Evaluated in ${ms(performance.now() - t0)} in a worker.`;
+      body.replaceChildren(...sample.map((m) => h("tr", {},
+        h("td", {}, m.email),
+        h("td", { class: "props", title: JSON.stringify(m.properties) }, summarise(m.properties)))));
+      onDetails(null);
+    } catch (err) {
+      if (mine !== seq) return;
+      out.textContent = "–";
+      unit.textContent = "contacts match";
+      body.replaceChildren();
+      meta.textContent = err.code === "VALIDATION_ERROR" ? "Fix the marked conditions to see who matches." : `Preview failed: ${err.message}`;
+      onDetails(err.code === "VALIDATION_ERROR" ? err.details ?? [] : null);
+    } finally {
+      if (mine === seq) section.setAttribute("aria-busy", "false");
+    }
+  }
+
+  const later = debounce(run, 200);
+  return {
+    /** Schedules a preview of `rules` (debounced); `now` runs it at once. */
+    update(rules, { now = false } = {}) {
+      const copy = structuredClone(rules);
+      if (now) {
+        later.cancel();
+        return run(copy);
+      }
+      later(copy);
+    },
+  };
+}
+
+function summarise(properties = {}) {
+  return Object.entries(properties).slice(0, 4).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join("/") : v}`).join(" · ");
+}

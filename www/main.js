@@ -1,0 +1,201 @@
+// The segment-preview app: wires the rule builder, JSON view, live preview,
+// saved segments and data panel to one Kraiter running in a module worker on
+// IndexedDB. `?db=name` picks the database (default kraiter-segments-demo).
+import { openInWorker } from "../js/browser-client.js";
+import { count } from "./lib/dom.js";
+import { createDataPanel } from "./lib/data-panel.js";
+import { createJsonView } from "./lib/json-view.js";
+import { createPreview } from "./lib/preview-panel.js";
+import { createRuleBuilder } from "./lib/rule-builder.js";
+import { createSegmentsPanel } from "./lib/segments-panel.js";
+
+const DB = new URLSearchParams(location.search).get("db") || "kraiter-segments-demo";
+const DRAFT_KEY = `kraiter-segments:draft:${DB}`;
+const START_RULES = {
+  operator: "and",
+  conditions: [
+    { field: "properties.plan", op: "in", value: ["pro", "enterprise"] },
+    { operator: "or", conditions: [
+      { field: "events.login", op: "occurred", within: "7d" },
+      { field: "properties.seats", op: "gte", value: 10 },
+    ] },
+  ],
+};
+
+const $ = (id) => document.getElementById(id);
+const stats = $("stats");
+const banner = $("banner");
+const generalErrors = $("rule-errors");
+let editing = null; // the saved segment being edited: { id, name }
+
+function openClient() {
+  return openInWorker({
+    storageName: DB,
+    worker: new Worker(new URL("./worker.js", import.meta.url), { type: "module" }),
+    onWaiting: () => {
+      banner.hidden = false;
+      banner.textContent = "This data is open in another tab. Close that tab to continue here.";
+    },
+  });
+}
+
+let client;
+try {
+  client = await openClient();
+  banner.hidden = true;
+} catch (err) {
+  banner.hidden = false;
+  banner.textContent = `Could not open the data in this browser: ${err.message}`;
+  throw err;
+}
+
+// Rule editing: builder ⇄ JSON, every change previewed and kept as a draft.
+const preview = createPreview({
+  client: { segments: { preview: (...a) => client.segments.preview(...a) } },
+  onDetails: (details) => showGeneral(builder.setDetails(details ?? [])),
+});
+const builder = createRuleBuilder($("panel-form"), { onChange: (rules) => ruleChanged(rules) });
+const json = createJsonView($("rule-json"), $("rule-json-status"), (rules) => {
+  builder.setRules(rules);
+  ruleChanged(builder.getRules(), { fromJson: true });
+});
+
+function ruleChanged(rules, { fromJson = false } = {}) {
+  if (!fromJson) json.show(rules);
+  localStorage.setItem(DRAFT_KEY, JSON.stringify({ rules, editing }));
+  preview.update(rules);
+}
+
+function showGeneral(details) {
+  generalErrors.replaceChildren(...(details ?? []).map((d) => {
+    const li = document.createElement("li");
+    li.textContent = d.path ? `${d.path}: ${d.message}` : d.message;
+    return li;
+  }));
+}
+
+function loadRules(rules) {
+  builder.setRules(rules);
+  json.show(builder.getRules(), { force: true });
+  ruleChanged(builder.getRules());
+}
+
+// Tabs (WAI-ARIA tabs pattern: arrow keys move between them).
+const tabs = [$("tab-form"), $("tab-json")];
+function selectTab(tab) {
+  for (const t of tabs) {
+    const on = t === tab;
+    t.setAttribute("aria-selected", String(on));
+    t.tabIndex = on ? 0 : -1;
+    $(t.getAttribute("aria-controls")).hidden = !on;
+  }
+  if (tab.id === "tab-json") json.show(builder.getRules(), { force: true });
+}
+for (const t of tabs) {
+  t.addEventListener("click", () => selectTab(t));
+  t.addEventListener("keydown", (e) => {
+    if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
+    const other = tabs[(tabs.indexOf(t) + 1) % tabs.length];
+    selectTab(other);
+    other.focus();
+  });
+}
+
+// Saving segments.
+const nameInput = $("segment-name");
+const nameError = $("segment-name-error");
+function setEditing(segment) {
+  editing = segment && { id: segment.id, name: segment.name };
+  $("editing").hidden = !editing;
+  $("editing").textContent = editing ? `Editing “${editing.name}”. The preview shows the rule as edited; save to keep it.` : "";
+  $("save-changes").hidden = !editing;
+  $("stop-editing").hidden = !editing;
+  $("save-new").textContent = editing ? "Save as new" : "Save as segment";
+  if (editing) nameInput.value = editing.name;
+}
+
+async function save(create) {
+  nameError.textContent = "";
+  nameInput.removeAttribute("aria-invalid");
+  const rules = builder.getRules();
+  const name = nameInput.value.trim();
+  try {
+    const seg = create
+      ? await client.segments.create({ name, rules })
+      : await client.segments.update(editing.id, { name, rules });
+    setEditing(seg);
+    localStorage.setItem(DRAFT_KEY, JSON.stringify({ rules, editing }));
+    await segmentsPanel.refresh();
+    await segmentsPanel.compute(seg.id);
+    await refreshStats();
+  } catch (err) {
+    if (err.code !== "VALIDATION_ERROR") throw err;
+    const nameDetails = (err.details ?? []).filter((d) => d.path === "name");
+    const other = (err.details ?? []).filter((d) => d.path !== "name");
+    if (nameDetails.length) {
+      nameError.textContent = nameDetails.map((d) => d.message).join(" ");
+      nameInput.setAttribute("aria-invalid", "true");
+      nameInput.focus();
+    }
+    showGeneral(builder.setDetails(other));
+  }
+}
+$("save-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  save(true);
+});
+$("save-changes").addEventListener("click", () => save(false));
+$("stop-editing").addEventListener("click", () => {
+  setEditing(null);
+  nameInput.value = "";
+  loadRules(START_RULES);
+});
+
+const segmentsPanel = createSegmentsPanel({
+  client: {
+    segments: new Proxy({}, { get: (_, m) => (...a) => client.segments[m](...a) }),
+  },
+  onEdit: (segment) => {
+    setEditing(segment);
+    loadRules(segment.rules);
+    selectTab(tabs[0]);
+    $("builder-heading").scrollIntoView({ block: "start" });
+  },
+  onDeleted: (id) => {
+    if (editing?.id === id) setEditing(null);
+  },
+});
+
+async function refreshStats() {
+  const s = await client.stats();
+  stats.textContent = `${count(s.contacts)} contacts · ${count(s.events)} events · ${count(s.segments)} segment${s.segments === 1 ? "" : "s"} · stored in this browser`;
+  const keys = await client.task("propertyKeys", {});
+  $("property-keys").replaceChildren(...keys.map((k) => Object.assign(document.createElement("option"), { value: k })));
+}
+
+createDataPanel({
+  client: () => client,
+  onChanged: async () => {
+    await refreshStats();
+    preview.update(builder.getRules(), { now: true });
+  },
+  onReset: async () => {
+    await client.close();
+    await new Promise((resolve, reject) => {
+      const req = indexedDB.deleteDatabase(DB);
+      req.onsuccess = resolve;
+      req.onerror = () => reject(req.error);
+    });
+    localStorage.removeItem(DRAFT_KEY);
+    client = await openClient();
+    setEditing(null);
+    await segmentsPanel.refresh();
+  },
+});
+
+// Start: the last draft (or an example rule), the saved segments, the counts.
+const draft = JSON.parse(localStorage.getItem(DRAFT_KEY) ?? "null");
+setEditing(draft?.editing ?? null);
+loadRules(draft?.rules ?? START_RULES);
+await Promise.all([segmentsPanel.refresh(), refreshStats()]);
+document.body.dataset.state = "ready";
