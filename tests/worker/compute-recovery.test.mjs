@@ -3,19 +3,12 @@
 // a compute lost with an evicted object is recovered by the alarm, after a restart.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
-import { join } from "node:path";
 import { Miniflare } from "miniflare";
-import { workerOptions, ROOT } from "../../scripts/lib/miniflare-options.mjs";
-import { eventually, tempDir } from "./helpers.mjs";
+import { eventually, harnessOptions, tempDir, tenantStub } from "./helpers.mjs";
 
 const KEY = "recovery-key";
 const storage = tempDir("recovery");
-const options = () => {
-  const o = workerOptions({ keys: [KEY], persistDir: storage.dir, scriptPath: join(ROOT, "tests/worker/fixtures/tenant-harness.js") });
-  o.durableObjects = { TENANTS: { className: "TenantObjectHarness", useSQLite: true } };
-  return o;
-};
+const options = () => harnessOptions({ keys: [KEY], persistDir: storage.dir });
 let mf;
 
 before(async () => { mf = new Miniflare(options()); await mf.ready; });
@@ -34,13 +27,8 @@ async function api(method, path, body) {
   return { status: response.status, json: text ? JSON.parse(text) : undefined };
 }
 
-/** The tenant's object, reached the way the Worker reaches it (name = sha256 of the key). */
 const pending = async (stub) => JSON.parse(await stub.pendingComputes());
-
-async function tenantObject() {
-  const ns = await mf.getDurableObjectNamespace("TENANTS");
-  return ns.get(ns.idFromName(`tenant:${createHash("sha256").update(KEY).digest("hex")}`));
-}
+const tenantObject = () => tenantStub(mf, KEY);
 
 let segment;
 

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
-import { workerOptions } from "../../scripts/lib/miniflare-options.mjs";
+import { createHash } from "node:crypto";
+import { ROOT, workerOptions } from "../../scripts/lib/miniflare-options.mjs";
 
 /** A temp dir removed by the returned cleanup. */
 export function tempDir(label) {
@@ -12,15 +13,35 @@ export function tempDir(label) {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Starts the Worker; `restart()` disposes workerd and starts it again on the same storage. */
-export async function startWorker(options) {
-  let mf = new Miniflare(workerOptions(options));
+/**
+ * Options for the real Worker whose tenant class is TenantObjectHarness
+ * (fixtures/tenant-harness.js): the same code plus hooks to look inside.
+ */
+export function harnessOptions(options) {
+  const o = workerOptions({ ...options, scriptPath: join(ROOT, "tests/worker/fixtures/tenant-harness.js") });
+  o.durableObjects = { TENANTS: { className: "TenantObjectHarness", useSQLite: true } };
+  return o;
+}
+
+/** The tenant object of an API key, reached as the Worker reaches it (name = sha256 of the key). */
+export async function tenantStub(mf, key) {
+  const ns = await mf.getDurableObjectNamespace("TENANTS");
+  return ns.get(ns.idFromName(`tenant:${createHash("sha256").update(key).digest("hex")}`));
+}
+
+/**
+ * Starts the Worker; `restart()` disposes workerd and starts it again on the
+ * same storage. `harness: true` runs it with the hooks of harnessOptions.
+ */
+export async function startWorker({ harness = false, ...options }) {
+  const build = () => (harness ? harnessOptions(options) : workerOptions(options));
+  let mf = new Miniflare(build());
   await mf.ready;
   const worker = {
     get mf() { return mf; },
     async restart() {
       await mf.dispose();
-      mf = new Miniflare(workerOptions(options));
+      mf = new Miniflare(build());
       await mf.ready;
     },
     dispose: () => mf.dispose(),
