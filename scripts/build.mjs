@@ -1,6 +1,7 @@
 // Builds the package: the Rust core to wasm (release profile, LTO), the
 // wasm-bindgen glue (--target web, which Node, browsers and workerd all load
 // through initSync/init), then wasm-opt from npm's binaryen. Output: js/wasm/.
+// KRAITER_PROFILE=1 keeps function names so CPU profiles name wasm functions.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { gzipSync } from "node:zlib";
@@ -24,6 +25,7 @@ const wasmOpt = `${root}/node_modules/.bin/wasm-opt`;
 if (existsSync(wasmOpt)) {
   run(wasmOpt, [
     "-O3",
+    ...(process.env.KRAITER_PROFILE ? ["-g"] : []), // keep function names for profiles
     "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
     "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
     wasm, "-o", wasm,

@@ -2,21 +2,23 @@
 
 use std::collections::HashMap;
 
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::ids::{self, IdGen};
 use super::input::{self, at, opt};
 use super::output::{json, ContactOut, Page};
 use super::plan::{Batch, ContactEdit, Plan, Planned, Reply};
+use super::records::{self, ContactRec};
 use crate::engine::contacts::{email_key, NewContact};
 use crate::engine::snapshot::Store;
 use crate::engine::value::PValue;
 use crate::error::{Error, Result};
 
-pub fn create(store: &Store, input: &Value, now: i64, mut gen: IdGen) -> Result<Planned> {
-    let m = input::object(input, "")?;
-    let email = input::email(opt(m, "email"), "email")?;
-    let properties = input::properties(opt(m, "properties"), "properties")?;
+pub fn create(store: &Store, input: &RawValue, now: i64, mut gen: IdGen) -> Result<Planned> {
+    let rec: ContactRec = records::record(input, "")?;
+    let email = input::email(records::small(rec.email).as_ref(), "email")?;
+    let properties = records::props(rec.properties, "properties")?.0.into_iter().map(|(k, v)| (k.into_owned(), records::value(v))).collect();
     if store.contacts.slot_of_email(&email).is_some() {
         return Err(Error::conflict(format!("A contact with email {} already exists.", input::clip(&email))));
     }
@@ -73,32 +75,36 @@ pub fn delete(store: &Store, input: &Value) -> Result<Planned> {
 
 /// Upsert by email: a new email creates a contact, a known one merges its
 /// properties (null removes a key). Later records in the batch see earlier ones.
-pub fn import(store: &Store, input: &Value, now: i64, mut gen: IdGen) -> Result<Planned> {
-    let Value::Array(records) = input else {
-        return Err(Error::invalid("", "contacts.import takes an array of contacts"));
-    };
+pub fn import(store: &Store, input: &RawValue, now: i64, mut gen: IdGen) -> Result<Planned> {
+    let recs = records::array(input, "contacts.import")?;
     let mut batch = Batch::default();
+    batch.creates.reserve(recs.len());
     let mut created_by_email: HashMap<Box<str>, usize> = HashMap::new();
     let mut updated = 0usize;
-    for (i, r) in records.iter().enumerate() {
+    for (i, raw) in recs.into_iter().enumerate() {
         let p = format!("[{i}]");
-        let m = input::object(r, &p)?;
-        let email = input::email(opt(m, "email"), &at(&p, "email"))?;
-        let props = changes(opt(m, "properties"), &at(&p, "properties"))?;
+        let rec: ContactRec = records::record(raw, &p)?;
+        let email = input::email(records::small(rec.email).as_ref(), &at(&p, "email"))?;
+        let props = records::props(rec.properties, &at(&p, "properties"))?;
         let key = email_key(&email);
         if let Some(&ci) = created_by_email.get(&key) {
             let c = &mut batch.creates[ci];
-            for (k, v) in props {
+            for (k, v) in props.0 {
                 c.properties.retain(|(x, _)| *x != k);
-                if let Some(v) = v {
-                    c.properties.push((k, v));
+                if v.get() != "null" {
+                    c.properties.push((k.into_owned(), records::value(v)));
                 }
             }
         } else if let Some(slot) = store.contacts.slot_of_email(&email) {
-            batch.edits.push(ContactEdit { slot, email: None, properties: props, at: now });
+            let properties = props
+                .0
+                .into_iter()
+                .map(|(k, v)| (k.into_owned(), if v.get() == "null" { None } else { Some(records::value(v)) }))
+                .collect();
+            batch.edits.push(ContactEdit { slot, email: None, properties, at: now });
             updated += 1;
         } else {
-            let properties = props.into_iter().map(|(k, v)| (k, v.unwrap_or(PValue::Null))).collect();
+            let properties = props.0.into_iter().map(|(k, v)| (k.into_owned(), records::value(v))).collect();
             created_by_email.insert(key, batch.creates.len());
             batch.creates.push(NewContact { id: gen.next(), email, properties, at: now });
         }

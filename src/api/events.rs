@@ -3,11 +3,12 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Map, Value};
+use serde_json::value::RawValue;
 
 use super::ids::{self, IdGen};
-use super::input::{self, at, opt};
+use super::input::{self, at};
 use super::plan::{event_reply, Batch, Plan, Planned, Reply};
+use super::records::{self, EventRec};
 use crate::engine::contacts::{email_key, NewContact};
 use crate::engine::snapshot::Store;
 use crate::error::{Error, Result};
@@ -29,39 +30,48 @@ enum Who {
 }
 
 impl Builder<'_> {
-    fn record(&mut self, m: &Map<String, Value>, p: &str, gen: &mut IdGen) -> Result<(u32, i64, Who)> {
-        let name = match opt(m, "name") {
-            Some(Value::String(s)) if !s.is_empty() && s.chars().count() <= MAX_EVENT_NAME_CHARS => s,
-            Some(Value::String(_)) => return Err(Error::invalid(at(p, "name"), "event name must be 1 to 200 characters")),
-            Some(_) => return Err(Error::invalid(at(p, "name"), "event name must be a string")),
+    /// Validates one record; returns (name index, timestamp, contact).
+    fn record(&mut self, r: &EventRec, p: &str, gen: &mut IdGen) -> Result<(u32, i64, Who)> {
+        let name = match records::present(r.name) {
             None => return Err(Error::invalid(at(p, "name"), "event name is required")),
+            Some(raw) => match records::string(raw) {
+                Some(s) if !s.is_empty() && s.chars().count() <= MAX_EVENT_NAME_CHARS => s,
+                Some(_) => return Err(Error::invalid(at(p, "name"), "event name must be 1 to 200 characters")),
+                None => return Err(Error::invalid(at(p, "name"), "event name must be a string")),
+            },
         };
-        if let Some(v) = opt(m, "properties") {
-            if !v.is_object() {
+        if let Some(raw) = records::present(r.properties) {
+            if !raw.get().starts_with('{') {
                 return Err(Error::invalid(at(p, "properties"), "properties must be an object"));
             }
         }
-        let ts = input::timestamp(opt(m, "timestamp"), &at(p, "timestamp"), self.now)?;
-        let who = match (opt(m, "contactId"), opt(m, "email")) {
+        let ts = input::timestamp(records::small(r.timestamp).as_ref(), &at(p, "timestamp"), self.now)?;
+        let who = match (records::present(r.contact_id), records::present(r.email)) {
             (Some(_), Some(_)) => {
                 return Err(Error::invalid(at(p, "contactId"), "give exactly one of contactId and email, not both"))
             }
             (None, None) => return Err(Error::invalid(at(p, "contactId"), "give exactly one of contactId and email")),
-            (Some(Value::String(s)), None) => match ids::parse(ids::CONTACT, s).and_then(|id| self.store.contacts.slot_of_id(id)) {
-                Some(slot) => Who::Slot(slot as u32),
-                None => Who::MissingId(input::clip(s)),
+            (Some(raw), None) => match records::string(raw) {
+                Some(s) => match ids::parse(ids::CONTACT, &s).and_then(|id| self.store.contacts.slot_of_id(id)) {
+                    Some(slot) => Who::Slot(slot as u32),
+                    None => Who::MissingId(input::clip(&s)),
+                },
+                None => return Err(Error::invalid(at(p, "contactId"), "contactId must be a string")),
             },
-            (Some(_), None) => return Err(Error::invalid(at(p, "contactId"), "contactId must be a string")),
-            (None, Some(e)) => {
-                let email = input::email(Some(e), &at(p, "email"))?;
+            (None, Some(raw)) => {
+                let email = input::email(records::small(Some(raw)).as_ref(), &at(p, "email"))?;
                 Who::Slot(self.slot_for_email(email, gen))
             }
         };
-        let n = self.names.len() as u32;
-        let name_ix = *self.names.entry(name.clone()).or_insert(n);
-        if name_ix == n {
-            self.batch.event_names.push(name.clone());
-        }
+        let name_ix = match self.names.get(name.as_ref()) {
+            Some(&i) => i,
+            None => {
+                let i = self.batch.event_names.len() as u32;
+                self.names.insert(name.to_string(), i);
+                self.batch.event_names.push(name.into_owned());
+                i
+            }
+        };
         Ok((name_ix, ts, who))
     }
 
@@ -85,10 +95,10 @@ fn builder(store: &Store, now: i64) -> Builder<'_> {
     Builder { store, now, batch: Batch::default(), names: HashMap::new(), new_by_email: HashMap::new() }
 }
 
-pub fn track(store: &Store, input: &Value, now: i64, mut gen: IdGen) -> Result<Planned> {
-    let m = input::object(input, "")?;
+pub fn track(store: &Store, input: &RawValue, now: i64, mut gen: IdGen) -> Result<Planned> {
+    let rec: EventRec = records::record(input, "")?;
     let mut b = builder(store, now);
-    let (name, ts, who) = b.record(m, "", &mut gen)?;
+    let (name, ts, who) = b.record(&rec, "", &mut gen)?;
     let slot = match who {
         Who::Slot(s) => s,
         Who::MissingId(id) => return Err(Error::not_found("contact", &id)),
@@ -98,21 +108,20 @@ pub fn track(store: &Store, input: &Value, now: i64, mut gen: IdGen) -> Result<P
         None => store.contacts.id(slot as usize),
     };
     let event_id = gen.next();
-    let props = opt(m, "properties").map(|v| v.to_string()).unwrap_or_default();
-    let reply = event_reply(event_id, &b.batch.event_names[name as usize], contact_id, &props, ts, now);
+    let props = records::present(rec.properties).map_or("{}", |r| r.get());
+    let reply = event_reply(event_id, &b.batch.event_names[name as usize], contact_id, props, ts, now);
     b.batch.events.push((name, slot, ts));
     Ok(Planned { plan: Plan::Batch(b.batch), reply: Reply::Json(reply), last_id: gen.last })
 }
 
-pub fn import(store: &Store, input: &Value, now: i64, mut gen: IdGen) -> Result<Planned> {
-    let Value::Array(records) = input else {
-        return Err(Error::invalid("", "events.import takes an array of events"));
-    };
+pub fn import(store: &Store, input: &RawValue, now: i64, mut gen: IdGen) -> Result<Planned> {
+    let recs = records::array(input, "events.import")?;
     let mut b = builder(store, now);
-    b.batch.events.reserve(records.len());
-    for (i, r) in records.iter().enumerate() {
+    b.batch.events.reserve(recs.len());
+    for (i, raw) in recs.into_iter().enumerate() {
         let p = format!("[{i}]");
-        let (name, ts, who) = b.record(input::object(r, &p)?, &p, &mut gen)?;
+        let rec: EventRec = records::record(raw, &p)?;
+        let (name, ts, who) = b.record(&rec, &p, &mut gen)?;
         let slot = match who {
             Who::Slot(s) => s,
             Who::MissingId(id) => return Err(Error::invalid(at(&p, "contactId"), format!("no contact with ID {id} exists"))),

@@ -5,7 +5,6 @@
 use serde_json::{Map, Value};
 
 use super::ids;
-use crate::engine::value::PValue;
 use crate::error::{join_path, Error, Result};
 use crate::time::{parse_iso, MAX_MS, MIN_MS};
 
@@ -46,15 +45,6 @@ pub fn name(v: Option<&Value>, path: &str) -> Result<String> {
         }
         Some(Value::String(s)) => Ok(s.clone()),
         Some(_) => Err(Error::invalid(path, "name must be a string")),
-    }
-}
-
-/// Properties as given: an object of any JSON values.
-pub fn properties(v: Option<&Value>, path: &str) -> Result<Vec<(String, PValue)>> {
-    match v {
-        None => Ok(Vec::new()),
-        Some(Value::Object(m)) => Ok(m.iter().map(|(k, v)| (k.clone(), PValue::from_json(v))).collect()),
-        Some(_) => Err(Error::invalid(path, "properties must be an object")),
     }
 }
 

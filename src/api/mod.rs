@@ -9,9 +9,13 @@ pub mod ids;
 mod input;
 mod output;
 mod plan;
+mod records;
 mod segments;
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::engine::snapshot::Store;
@@ -20,16 +24,29 @@ use ids::IdGen;
 use plan::Planned;
 
 #[derive(Deserialize)]
-struct Entry {
-    cmd: String,
+struct Entry<'a> {
+    #[serde(borrow)]
+    cmd: Cow<'a, str>,
     now: f64,
     #[serde(default)]
     seed: [u32; 4],
-    #[serde(default)]
-    input: Value,
+    /// Kept as text: bulk commands read records from it directly, the
+    /// others parse it into a `Value`.
+    #[serde(borrow, default)]
+    input: Option<&'a RawValue>,
 }
 
-fn read_entry(text: &str) -> Result<(Entry, i64)> {
+impl Entry<'_> {
+    fn raw(&self) -> &RawValue {
+        self.input.unwrap_or(RawValue::NULL)
+    }
+
+    fn value(&self) -> Result<Value> {
+        serde_json::from_str(self.raw().get()).map_err(|e| Error::invalid("", format!("input is not valid JSON: {e}")))
+    }
+}
+
+fn read_entry(text: &str) -> Result<(Entry<'_>, i64)> {
     let e: Entry = serde_json::from_str(text).map_err(|err| {
         let msg = err.to_string();
         if msg.contains("recursion limit") {
@@ -71,21 +88,21 @@ impl Engine {
         self.pending = None;
         let (e, now) = read_entry(entry)?;
         let gen = IdGen::new(self.store.last_id, now, e.seed);
+        if e.cmd == "segments.compute" {
+            self.store.events.prepare();
+        }
         let s = &self.store;
-        let planned = match e.cmd.as_str() {
-            "segments.create" => segments::create(&e.input, now, gen)?,
-            "segments.update" => segments::update(s, &e.input, now)?,
-            "segments.delete" => segments::delete(s, &e.input)?,
-            "segments.compute" => {
-                self.store.events.prepare();
-                segments::compute(&self.store, &e.input, now)?
-            }
-            "contacts.create" => contacts::create(s, &e.input, now, gen)?,
-            "contacts.update" => contacts::update(s, &e.input, now)?,
-            "contacts.delete" => contacts::delete(s, &e.input)?,
-            "contacts.import" => contacts::import(s, &e.input, now, gen)?,
-            "events.track" => events::track(s, &e.input, now, gen)?,
-            "events.import" => events::import(s, &e.input, now, gen)?,
+        let planned = match e.cmd.as_ref() {
+            "segments.create" => segments::create(&e.value()?, now, gen)?,
+            "segments.update" => segments::update(s, &e.value()?, now)?,
+            "segments.delete" => segments::delete(s, &e.value()?)?,
+            "segments.compute" => segments::compute(s, &e.value()?, now)?,
+            "contacts.create" => contacts::create(s, e.raw(), now, gen)?,
+            "contacts.update" => contacts::update(s, &e.value()?, now)?,
+            "contacts.delete" => contacts::delete(s, &e.value()?)?,
+            "contacts.import" => contacts::import(s, e.raw(), now, gen)?,
+            "events.track" => events::track(s, e.raw(), now, gen)?,
+            "events.import" => events::import(s, e.raw(), now, gen)?,
             other => return Err(Error::invalid("cmd", format!("unknown command '{}'", input::clip(other)))),
         };
         self.pending = Some(planned);
@@ -110,22 +127,23 @@ impl Engine {
     /// Answers a read-only command.
     pub fn query(&mut self, entry: &str) -> Result<String> {
         let (e, now) = read_entry(entry)?;
-        match e.cmd.as_str() {
-            "segments.get" => segments::get(&self.store, &e.input),
-            "segments.list" => segments::list(&self.store, &e.input),
-            "segments.listMembers" => segments::members(&self.store, &e.input),
-            "segments.preview" => {
-                self.store.events.prepare();
-                segments::preview(&self.store, &e.input, now)
-            }
-            "contacts.get" => contacts::get(&self.store, &e.input),
-            "contacts.list" => contacts::list(&self.store, &e.input),
+        if e.cmd == "segments.preview" {
+            self.store.events.prepare();
+        }
+        let s = &self.store;
+        match e.cmd.as_ref() {
+            "segments.get" => segments::get(s, &e.value()?),
+            "segments.list" => segments::list(s, &e.value()?),
+            "segments.listMembers" => segments::members(s, &e.value()?),
+            "segments.preview" => segments::preview(s, &e.value()?, now),
+            "contacts.get" => contacts::get(s, &e.value()?),
+            "contacts.list" => contacts::list(s, &e.value()?),
             "stats" => Ok(format!(
                 "{{\"contacts\":{},\"events\":{},\"segments\":{},\"heapBytes\":{}}}",
-                self.store.contacts.live_count(),
-                self.store.events.total(),
-                self.store.segments.all().len(),
-                self.store.heap_bytes()
+                s.contacts.live_count(),
+                s.events.total(),
+                s.segments.all().len(),
+                s.heap_bytes()
             )),
             other => Err(Error::invalid("cmd", format!("unknown query '{}'", input::clip(other)))),
         }

@@ -2,6 +2,8 @@
 //! SPEC section 3, for a single value. The evaluator calls this once per
 //! distinct value of a column, never once per contact.
 
+use std::collections::HashSet;
+
 use crate::rules::{Op, Operand, Scalar};
 use crate::time::{format_iso, parse_iso};
 
@@ -18,11 +20,26 @@ pub enum View<'a> {
     Date(i64),
 }
 
-/// A condition's operand prepared for matching (lower-cased text, etc.).
+/// A list value as a hash key: type-strict, numbers by value.
+#[derive(Hash, PartialEq, Eq)]
+enum Key<'a> {
+    Str(&'a str),
+    Num(u64),
+    Bool(bool),
+}
+
+fn num_key(f: f64) -> Key<'static> {
+    Key::Num(if f == 0.0 { 0 } else { f.to_bits() })
+}
+
+/// A condition's operand prepared for matching: lower-cased text for the
+/// string ops, a hash set for `in` lists (up to 10,000 values, checked
+/// against every distinct column value).
 pub struct Prepared<'a> {
     op: Op,
     operand: &'a Operand,
     lower: Option<String>,
+    set: Option<HashSet<Key<'a>>>,
 }
 
 impl<'a> Prepared<'a> {
@@ -31,7 +48,30 @@ impl<'a> Prepared<'a> {
             Operand::Text(t) => Some(t.to_lowercase()),
             _ => None,
         };
-        Prepared { op, operand, lower }
+        let set = match operand {
+            Operand::List(l) => Some(
+                l.iter()
+                    .map(|s| match s {
+                        Scalar::Str(x) => Key::Str(x),
+                        Scalar::Num(n) => num_key(*n),
+                        Scalar::Bool(b) => Key::Bool(*b),
+                    })
+                    .collect(),
+            ),
+            _ => None,
+        };
+        Prepared { op, operand, lower, set }
+    }
+
+    fn in_list(&self, v: View<'_>) -> bool {
+        let Some(set) = &self.set else { return false };
+        match v {
+            View::Str(s) => set.contains(&Key::Str(s)),
+            View::Date(ms) => set.contains(&Key::Str(&format_iso(ms))),
+            View::Num(n) => set.contains(&num_key(n)),
+            View::Bool(b) => set.contains(&Key::Bool(b)),
+            _ => false,
+        }
     }
 
     pub fn matches(&self, v: View<'_>) -> bool {
@@ -43,8 +83,8 @@ impl<'a> Prepared<'a> {
             (Op::NotExists, _) => false,
             (Op::Eq, Operand::Scalar(s)) => eq(v, s),
             (Op::Neq, Operand::Scalar(s)) => !eq(v, s),
-            (Op::In, Operand::List(l)) => l.iter().any(|s| eq(v, s)),
-            (Op::NotIn, Operand::List(l)) => !l.iter().any(|s| eq(v, s)),
+            (Op::In, _) => self.in_list(v),
+            (Op::NotIn, _) => !self.in_list(v),
             (Op::Gt | Op::Gte | Op::Lt | Op::Lte, Operand::Number(n)) => match v {
                 View::Num(p) => cmp(self.op, p, *n),
                 _ => false,
