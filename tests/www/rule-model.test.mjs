@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
-  showValue, parseValue, valueTypes, normaliseRules, locateDetail, fieldKind, fieldFrom, showWithin,
+  showValue, parseValue, valueTypes, fitsOp, normaliseRules, locateDetail, fieldKind, fieldFrom, showWithin,
   PROPERTY_OPS, EVENT_OPS,
 } from "../../www/lib/rule-model.js";
 
@@ -85,4 +85,15 @@ test("within reads as amount and unit only in the form's own shape", () => {
   assert.equal(showWithin("07d"), null);
   assert.equal(showWithin("9y"), null);
   assert.equal(showWithin(7), null);
+});
+
+test("a value fits an op when it is the kind of value the op takes", () => {
+  assert.equal(fitsOp("gte", 10), true);
+  assert.equal(fitsOp("gte", "2025-01-01"), true);
+  assert.equal(fitsOp("gte", "pro"), false);
+  assert.equal(fitsOp("in", ["a", 1]), true);
+  assert.equal(fitsOp("in", "a"), false);
+  assert.equal(fitsOp("contains", "a"), true);
+  assert.equal(fitsOp("exists", "a"), false);
+  assert.equal(fitsOp("eq", true), true);
 });

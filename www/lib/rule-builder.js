@@ -6,7 +6,7 @@
 // where it was; typing only updates the JSON.
 import { h, select, uid } from "./dom.js";
 import {
-  FIELD_KINDS, WITHIN_UNITS, childPath, fieldFrom, fieldKind, isGroup, locateDetail, newCondition, newGroup,
+  FIELD_KINDS, WITHIN_UNITS, childPath, fieldFrom, fieldKind, fitsOp, isGroup, locateDetail, newCondition, newGroup,
   normaliseRules, opsFor, parseValue, showValue, showWithin, takesValue, takesWithin, valueTypes,
 } from "./rule-model.js";
 
@@ -260,6 +260,8 @@ function setOp(cond, op) {
   if (!takesValue(op)) delete cond.value;
   else if (/^(in|not_in)$/.test(op) && cond.value !== undefined && !Array.isArray(cond.value)) cond.value = [cond.value];
   else if (/^(in|not_in)$/.test(before) && !/^(in|not_in)$/.test(op) && Array.isArray(cond.value)) cond.value = cond.value[0];
+  // A value of another kind than the new op takes (say "pro" for "at least") is dropped.
+  if (cond.value !== undefined && !fitsOp(op, cond.value)) delete cond.value;
   if (!takesWithin(op)) delete cond.within;
 }
 

@@ -102,7 +102,7 @@ export function showValue(op, value, preferred) {
 }
 
 function roundTrips(op, type, value) {
-  if (LIST_OPS.has(op) && !Array.isArray(value)) return false;
+  if (LIST_OPS.has(op) ? !Array.isArray(value) || !value.every(isScalar) : !isScalar(value)) return false;
   const text = LIST_OPS.has(op) ? listText(value) : String(value);
   return same(parseValue(op, type, text), value);
 }
@@ -139,6 +139,19 @@ function scalar(type, text) {
 
 function same(a, b) {
   return JSON.stringify(a) === JSON.stringify(b) && typeof a === typeof b;
+}
+
+const looksLikeDate = (v) => typeof v === "string" && /^\d{4}-\d{2}-\d{2}/.test(v);
+const isScalar = (v) => ["string", "number", "boolean"].includes(typeof v);
+
+/** Whether `value` is the kind of value `op` takes (its type, not its validity). */
+export function fitsOp(op, value) {
+  if (NO_VALUE.has(op)) return value === undefined;
+  if (LIST_OPS.has(op)) return Array.isArray(value) && value.length > 0 && value.every(isScalar);
+  if (ORDER_OPS.has(op)) return typeof value === "number" || looksLikeDate(value);
+  if (DATE_OPS.has(op)) return looksLikeDate(value);
+  if (TEXT_OPS.has(op)) return typeof value === "string" && value !== "";
+  return isScalar(value);
 }
 
 /** `within` as { amount, unit }, or null when it is not in the form's shape. */
