@@ -7,8 +7,13 @@
 import { Engine, memoryBytes } from "./wasm/kraiter_segments.js";
 import { KraiterError, fromCore, invalid } from "./errors.js";
 
-/** Below this many bytes of log, compaction is not worth a snapshot. */
-const COMPACT_MIN_BYTES = 4 << 20;
+/**
+ * The log is compacted into a snapshot once it is larger than this many bytes
+ * and than twice the last snapshot: reopening then replays at most about
+ * that much, and bulk imports rewrite the snapshot only a few times.
+ */
+const COMPACT_MIN_BYTES = 16 << 20;
+const COMPACT_FACTOR = 2;
 
 function randomSeed() {
   return Array.from(crypto.getRandomValues(new Uint32Array(4)));
@@ -123,7 +128,7 @@ export class Core {
     }
     const reply = this.#engine.commit();
     this.#logBytes += entry.length;
-    if (this.#logBytes > Math.max(COMPACT_MIN_BYTES, this.#snapshotBytes)) await this.#compact();
+    if (this.#logBytes > Math.max(COMPACT_MIN_BYTES, COMPACT_FACTOR * this.#snapshotBytes)) await this.#compact();
     return reply == null ? undefined : JSON.parse(reply);
   }
 
@@ -151,6 +156,7 @@ export class Core {
   async close() {
     if (this.#closed) return;
     await this.#queue;
+    if (this.#logBytes > 0) await this.#compact(); // the next open reads one snapshot
     this.#closed = true;
     this.#engine.free();
     await this.#storage.close?.();

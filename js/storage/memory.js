@@ -15,7 +15,7 @@ export function memoryStorage() {
       log.push(entry);
     },
     async compact(next) {
-      snapshot = next.slice();
+      snapshot = next; // a fresh copy out of wasm memory already
       log = [];
     },
     async close() {},

@@ -1,12 +1,12 @@
 //! contacts.create / update / delete / import, and get / list.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::ids::{self, IdGen};
-use super::input::{self, at, opt};
+use super::input::{self, opt};
 use super::output::{json, ContactOut, Page};
 use super::plan::{Batch, ContactEdit, Plan, Planned, Reply};
 use super::records::{self, ContactRec};
@@ -79,13 +79,14 @@ pub fn import(store: &Store, input: &RawValue, now: i64, mut gen: IdGen) -> Resu
     let recs = records::array(input, "contacts.import")?;
     let mut batch = Batch::default();
     batch.creates.reserve(recs.len());
-    let mut created_by_email: HashMap<Box<str>, usize> = HashMap::new();
+    let mut created_by_email: HashMap<Box<str>, usize> = HashMap::default();
     let mut updated = 0usize;
     for (i, raw) in recs.into_iter().enumerate() {
-        let p = format!("[{i}]");
-        let rec: ContactRec = records::record(raw, &p)?;
-        let email = input::email(records::small(rec.email).as_ref(), &at(&p, "email"))?;
-        let props = records::props(rec.properties, &at(&p, "properties"))?;
+        // Paths are built only on error: this loop runs a million times.
+        let under = |e: Error| e.under(&format!("[{i}]"));
+        let rec: ContactRec = records::record(raw, "").map_err(under)?;
+        let email = input::email(records::small(rec.email).as_ref(), "email").map_err(under)?;
+        let props = records::props(rec.properties, "properties").map_err(under)?;
         let key = email_key(&email);
         if let Some(&ci) = created_by_email.get(&key) {
             let c = &mut batch.creates[ci];

@@ -1,12 +1,12 @@
 //! events.track and events.import. The engine keeps what rules can ask of
 //! an event (name, contact, time); `track` still returns the whole Event.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use serde_json::value::RawValue;
 
 use super::ids::{self, IdGen};
-use super::input::{self, at};
+use super::input;
 use super::plan::{event_reply, Batch, Plan, Planned, Reply};
 use super::records::{self, EventRec};
 use crate::engine::contacts::{email_key, NewContact};
@@ -31,35 +31,36 @@ enum Who {
 
 impl Builder<'_> {
     /// Validates one record; returns (name index, timestamp, contact).
-    fn record(&mut self, r: &EventRec, p: &str, gen: &mut IdGen) -> Result<(u32, i64, Who)> {
+    /// Error paths are relative to the record.
+    fn record(&mut self, r: &EventRec, gen: &mut IdGen) -> Result<(u32, i64, Who)> {
         let name = match records::present(r.name) {
-            None => return Err(Error::invalid(at(p, "name"), "event name is required")),
+            None => return Err(Error::invalid("name", "event name is required")),
             Some(raw) => match records::string(raw) {
                 Some(s) if !s.is_empty() && s.chars().count() <= MAX_EVENT_NAME_CHARS => s,
-                Some(_) => return Err(Error::invalid(at(p, "name"), "event name must be 1 to 200 characters")),
-                None => return Err(Error::invalid(at(p, "name"), "event name must be a string")),
+                Some(_) => return Err(Error::invalid("name", "event name must be 1 to 200 characters")),
+                None => return Err(Error::invalid("name", "event name must be a string")),
             },
         };
         if let Some(raw) = records::present(r.properties) {
             if !raw.get().starts_with('{') {
-                return Err(Error::invalid(at(p, "properties"), "properties must be an object"));
+                return Err(Error::invalid("properties", "properties must be an object"));
             }
         }
-        let ts = input::timestamp(records::small(r.timestamp).as_ref(), &at(p, "timestamp"), self.now)?;
+        let ts = input::timestamp(records::small(r.timestamp).as_ref(), "timestamp", self.now)?;
         let who = match (records::present(r.contact_id), records::present(r.email)) {
             (Some(_), Some(_)) => {
-                return Err(Error::invalid(at(p, "contactId"), "give exactly one of contactId and email, not both"))
+                return Err(Error::invalid("contactId", "give exactly one of contactId and email, not both"))
             }
-            (None, None) => return Err(Error::invalid(at(p, "contactId"), "give exactly one of contactId and email")),
+            (None, None) => return Err(Error::invalid("contactId", "give exactly one of contactId and email")),
             (Some(raw), None) => match records::string(raw) {
                 Some(s) => match ids::parse(ids::CONTACT, &s).and_then(|id| self.store.contacts.slot_of_id(id)) {
                     Some(slot) => Who::Slot(slot as u32),
                     None => Who::MissingId(input::clip(&s)),
                 },
-                None => return Err(Error::invalid(at(p, "contactId"), "contactId must be a string")),
+                None => return Err(Error::invalid("contactId", "contactId must be a string")),
             },
             (None, Some(raw)) => {
-                let email = input::email(records::small(Some(raw)).as_ref(), &at(p, "email"))?;
+                let email = input::email(records::small(Some(raw)).as_ref(), "email")?;
                 Who::Slot(self.slot_for_email(email, gen))
             }
         };
@@ -92,13 +93,13 @@ impl Builder<'_> {
 }
 
 fn builder(store: &Store, now: i64) -> Builder<'_> {
-    Builder { store, now, batch: Batch::default(), names: HashMap::new(), new_by_email: HashMap::new() }
+    Builder { store, now, batch: Batch::default(), names: HashMap::default(), new_by_email: HashMap::default() }
 }
 
 pub fn track(store: &Store, input: &RawValue, now: i64, mut gen: IdGen) -> Result<Planned> {
     let rec: EventRec = records::record(input, "")?;
     let mut b = builder(store, now);
-    let (name, ts, who) = b.record(&rec, "", &mut gen)?;
+    let (name, ts, who) = b.record(&rec, &mut gen)?;
     let slot = match who {
         Who::Slot(s) => s,
         Who::MissingId(id) => return Err(Error::not_found("contact", &id)),
@@ -119,12 +120,13 @@ pub fn import(store: &Store, input: &RawValue, now: i64, mut gen: IdGen) -> Resu
     let mut b = builder(store, now);
     b.batch.events.reserve(recs.len());
     for (i, raw) in recs.into_iter().enumerate() {
-        let p = format!("[{i}]");
-        let rec: EventRec = records::record(raw, &p)?;
-        let (name, ts, who) = b.record(&rec, &p, &mut gen)?;
+        // Paths are built only on error: this loop runs millions of times.
+        let under = |e: Error| e.under(&format!("[{i}]"));
+        let rec: EventRec = records::record(raw, "").map_err(under)?;
+        let (name, ts, who) = b.record(&rec, &mut gen).map_err(under)?;
         let slot = match who {
             Who::Slot(s) => s,
-            Who::MissingId(id) => return Err(Error::invalid(at(&p, "contactId"), format!("no contact with ID {id} exists"))),
+            Who::MissingId(id) => return Err(under(Error::invalid("contactId", format!("no contact with ID {id} exists")))),
         };
         b.batch.events.push((name, slot, ts));
     }

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::ids;
-use crate::error::{join_path, Error, Result};
+use crate::error::{Error, Result};
 use crate::time::{parse_iso, MAX_MS, MIN_MS};
 
 pub const MAX_NAME_CHARS: usize = 200;
@@ -98,8 +98,4 @@ pub fn clip(s: &str) -> String {
     } else {
         s.chars().take(77).collect::<String>() + "..."
     }
-}
-
-pub fn at(path: &str, key: &str) -> String {
-    join_path(path, key)
 }

@@ -93,9 +93,11 @@ pub fn apply(store: &mut Store, p: Planned) -> String {
                 }
                 store.contacts.touch(e.slot, e.at);
             }
+            let ids: Vec<usize> = b.event_names.iter().map(|n| store.events.name_id(n)).collect();
             for (name, slot, ts) in b.events {
-                store.events.push(&b.event_names[name as usize], slot, ts);
+                store.events.push_id(ids[name as usize], slot, ts);
             }
+            store.events.settle();
         }
         Plan::DropContact { slot } => {
             store.contacts.remove(slot);

@@ -3,7 +3,7 @@
 //! monotonic ULIDs, id order too). Each property key is a dictionary-encoded
 //! column of `u32` codes.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::{Deserialize, Serialize};
 

@@ -1,11 +1,11 @@
 //! The event index: for each event name, every contact's timestamps in
 //! sorted order (compressed sparse rows), so `occurred within` is a binary
 //! search per contact, never a scan of the event log. New events land in an
-//! unsorted tail and are merged in before the next evaluation. Only what
-//! rules can ask about is kept: 8 bytes per event plus 4 per contact per
-//! name.
+//! unsorted tail and are merged in (in place) before the next evaluation or
+//! when the tail grows large. Only what rules can ask about is kept: 8 bytes
+//! per event plus 4 per contact per name.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -17,53 +17,54 @@ struct NameIndex {
     /// ascending. `offsets.len() - 1` slots are covered.
     offsets: Vec<u32>,
     ts: Vec<i64>,
-    tail_slot: Vec<u32>,
-    tail_ts: Vec<i64>,
+    /// Events not yet merged: (slot, timestamp).
+    tail: Vec<(u32, i64)>,
 }
 
 impl NameIndex {
+    /// Merges the tail into the rows in place, walking backwards so that no
+    /// second copy of the timestamps is ever allocated (the index is the
+    /// bulk of the engine's memory at ten million events).
     fn merge_tail(&mut self) {
-        if self.tail_slot.is_empty() {
+        if self.tail.is_empty() {
             return;
         }
+        self.tail.sort_unstable();
         let covered = self.offsets.len().saturating_sub(1);
-        let max_tail = self.tail_slot.iter().copied().max().map_or(0, |m| m as usize + 1);
-        let slots = covered.max(max_tail);
-        let mut counts = vec![0u32; slots + 1];
-        for c in 0..covered {
-            counts[c + 1] = self.offsets[c + 1] - self.offsets[c];
+        let slots = covered.max(self.tail.last().map_or(0, |&(s, _)| s as usize + 1));
+        let old_len = self.ts.len();
+        if self.offsets.is_empty() {
+            self.offsets.push(0);
         }
-        for &s in &self.tail_slot {
-            counts[s as usize + 1] += 1;
+        self.offsets.resize(slots + 1, old_len as u32);
+        let new_len = old_len + self.tail.len();
+        if new_len > self.ts.capacity() {
+            // Grow by at least an eighth: few reallocations, little slack.
+            self.ts.reserve_exact(self.tail.len().max(old_len / 8));
         }
-        for i in 1..counts.len() {
-            counts[i] += counts[i - 1];
+        self.ts.resize(new_len, 0);
+        let (mut w, mut t) = (new_len, self.tail.len());
+        for slot in (0..slots).rev() {
+            let (a, mut o) = (self.offsets[slot] as usize, self.offsets[slot + 1] as usize);
+            self.offsets[slot + 1] = w as u32;
+            while t > 0 && self.tail[t - 1].0 as usize == slot {
+                let tv = self.tail[t - 1].1;
+                w -= 1;
+                if o > a && self.ts[o - 1] > tv {
+                    self.ts[w] = self.ts[o - 1];
+                    o -= 1;
+                } else {
+                    self.ts[w] = tv;
+                    t -= 1;
+                }
+            }
+            let n = o - a;
+            if w != o {
+                self.ts.copy_within(a..o, w - n);
+            }
+            w -= n;
         }
-        let offsets = counts;
-        let mut fill: Vec<u32> = offsets[..slots].to_vec();
-        let mut ts = vec![0i64; self.ts.len() + self.tail_ts.len()];
-        for c in 0..covered {
-            let (a, b) = (self.offsets[c] as usize, self.offsets[c + 1] as usize);
-            let dst = fill[c] as usize;
-            ts[dst..dst + (b - a)].copy_from_slice(&self.ts[a..b]);
-            fill[c] += (b - a) as u32;
-        }
-        let mut touched = Vec::new();
-        for (&s, &t) in self.tail_slot.iter().zip(&self.tail_ts) {
-            let s = s as usize;
-            ts[fill[s] as usize] = t;
-            fill[s] += 1;
-            touched.push(s);
-        }
-        touched.sort_unstable();
-        touched.dedup();
-        for s in touched {
-            ts[offsets[s] as usize..offsets[s + 1] as usize].sort_unstable();
-        }
-        self.offsets = offsets;
-        self.ts = ts;
-        self.tail_slot = Vec::new();
-        self.tail_ts = Vec::new();
+        self.tail.clear();
     }
 
     /// Does slot `c` have a timestamp in `lo..=hi`? (Index must be merged.)
@@ -97,8 +98,9 @@ impl Events {
         self.total
     }
 
-    pub fn push(&mut self, name: &str, slot: u32, ts: i64) {
-        let i = match self.name_index.get(name) {
+    /// The index of an event name, added if new.
+    pub fn name_id(&mut self, name: &str) -> usize {
+        match self.name_index.get(name) {
             Some(&i) => i,
             None => {
                 self.names.push(name.into());
@@ -106,11 +108,27 @@ impl Events {
                 self.name_index.insert(name.into(), self.names.len() - 1);
                 self.names.len() - 1
             }
-        };
-        let l = &mut self.lists[i];
-        l.tail_slot.push(slot);
-        l.tail_ts.push(ts);
+        }
+    }
+
+    pub fn push_id(&mut self, name_id: usize, slot: u32, ts: i64) {
+        self.lists[name_id].tail.push((slot, ts));
         self.total += 1;
+    }
+
+    pub fn push(&mut self, name: &str, slot: u32, ts: i64) {
+        let i = self.name_id(name);
+        self.push_id(i, slot, ts);
+    }
+
+    /// Merges tails that have grown past a quarter of their index, so a
+    /// long import never holds its events twice (tail and index) for long.
+    pub fn settle(&mut self) {
+        for l in &mut self.lists {
+            if l.tail.len() > (1 << 16).max(l.ts.len() / 4) {
+                l.merge_tail();
+            }
+        }
     }
 
     /// Merges pending events into the index; call before evaluating.
@@ -126,7 +144,7 @@ impl Events {
             None => Bitset::new(slots),
             Some(&i) => {
                 let l = &self.lists[i];
-                debug_assert!(l.tail_slot.is_empty(), "prepare() before occurred()");
+                debug_assert!(l.tail.is_empty(), "prepare() before occurred()");
                 Bitset::from_fn(slots, |c| l.any_in(c, lo, hi))
             }
         }
@@ -139,7 +157,7 @@ impl Events {
     pub fn heap_bytes(&self) -> usize {
         self.lists
             .iter()
-            .map(|l| l.offsets.capacity() * 4 + l.ts.capacity() * 8 + l.tail_slot.capacity() * 4 + l.tail_ts.capacity() * 8)
+            .map(|l| l.offsets.capacity() * 4 + l.ts.capacity() * 8 + l.tail.capacity() * 16)
             .sum()
     }
 }
@@ -165,5 +183,29 @@ mod tests {
         assert_eq!(hits(i64::MIN, i64::MAX), [0, 2]);
         assert_eq!(e.occurred("Login", 4, i64::MIN, i64::MAX).count(), 0);
         assert_eq!(e.total(), 5);
+    }
+
+    #[test]
+    fn repeated_merges_match_a_naive_scan() {
+        let mut e = Events::default();
+        let mut all: Vec<(u32, i64)> = Vec::new();
+        let mut x: u64 = 7;
+        for round in 0..20 {
+            for _ in 0..(50 + round * 13) {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                let (slot, ts) = ((x >> 40) as u32 % 37, (x >> 8) as i64 % 1000 - 500);
+                e.push("n", slot, ts);
+                all.push((slot, ts));
+            }
+            if round % 3 == 0 {
+                e.prepare();
+                for (lo, hi) in [(-500, 500), (-10, 10), (0, 0), (400, 499), (-600, -501)] {
+                    let want: Vec<usize> = (0..40)
+                        .filter(|&c| all.iter().any(|&(s, t)| s as usize == c && lo <= t && t <= hi))
+                        .collect();
+                    assert_eq!(e.occurred("n", 40, lo, hi).iter().collect::<Vec<_>>(), want, "{lo}..{hi}");
+                }
+            }
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! SPEC section 3, for a single value. The evaluator calls this once per
 //! distinct value of a column, never once per contact.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use crate::rules::{Op, Operand, Scalar};
 use crate::time::{format_iso, parse_iso};

@@ -2,7 +2,7 @@
 //! gives each distinct value one small integer code. Conditions evaluate once
 //! per distinct value and then run as integer lookups over the column.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::hash::{Hash, Hasher};
 
 use serde::{Deserialize, Serialize};

@@ -313,13 +313,18 @@ fn parse_within(v: &Value) -> Result<i64, String> {
         _ => return Err(BAD.into()),
     };
     let digits = &s[..s.len() - 1];
-    if digits.is_empty() || digits.len() > 9 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(BAD.into());
+    }
+    // Leading zeros do not make an integer larger ("0000000007d" is 7 days).
+    let digits = digits.trim_start_matches('0');
+    if digits.is_empty() {
+        return Err(BAD.into());
+    }
+    if digits.len() > 9 {
+        return Err(format!("within is at most {MAX_WITHIN_DAYS} days"));
     }
     let n: i64 = digits.parse().map_err(|_| BAD.to_string())?;
-    if n == 0 {
-        return Err(BAD.into());
-    }
     let ms = n * unit_ms;
     if ms > MAX_WITHIN_DAYS * 86_400_000 {
         return Err(format!("within is at most {MAX_WITHIN_DAYS} days"));
