@@ -61,13 +61,15 @@ test("reopening memory storage gives back segments, contacts, events and members
 test("large logs compact into a snapshot that reopens to the same state", async () => {
   const storage = memoryStorage();
   const { kraiter } = await open({ storage });
-  const batch = (k) => Array.from({ length: 20_000 }, (_, i) => ({ email: `u${k}-${i}@example.com`, properties: { k, i, tag: `t${i % 97}` } }));
-  for (let k = 0; k < 5; k++) await kraiter.contacts.import(batch(k));
+  const pad = "x".repeat(60);
+  const batch = (k) => Array.from({ length: 20_000 }, (_, i) => ({ email: `u${k}-${i}@example.com`, properties: { k, i, tag: `t${i % 97}`, pad } }));
+  for (let k = 0; k < 12; k++) await kraiter.contacts.import(batch(k));
   const stored = await storage.load();
-  assert.ok(stored.snapshot instanceof Uint8Array && stored.snapshot.length > 0, "a snapshot was written");
-  assert.ok(stored.log.length < 5, "and the log was cut");
+  assert.ok(stored.snapshot instanceof Uint8Array && stored.snapshot.length > 0, "a snapshot was written once the log passed 16 MB");
+  assert.ok(stored.log.length < 12, "and the log was cut");
   const p = await kraiter.segments.preview([{ field: "properties.tag", op: "eq", value: "t5" }]);
   await kraiter.close();
+  assert.equal((await storage.load()).log.length, 0, "close compacts what is left");
   const again = await Kraiter.open({ storage, now: () => T0 });
   assert.deepEqual(await again.segments.preview([{ field: "properties.tag", op: "eq", value: "t5" }]), p);
   assert.equal((await again.contacts.list({ limit: 1 })).data[0].email, "u0-0@example.com");
