@@ -39,7 +39,7 @@ fn node(n: &Node, contacts: &Contacts, events: &Events, now: i64) -> Bitset {
 fn condition(c: &Condition, contacts: &Contacts, events: &Events, now: i64) -> Bitset {
     let slots = contacts.slots();
     if let Field::Event(name) = &c.field {
-        let lo = c.within_ms.map_or(i64::MIN, |w| now.saturating_sub(w) + 1);
+        let lo = c.within_ms.map_or(i64::MIN, |w| now.saturating_sub(w));
         let hi = if c.within_ms.is_some() { now } else { i64::MAX };
         let mut b = events.occurred(name, slots, lo, hi);
         if c.op == Op::NotOccurred {
