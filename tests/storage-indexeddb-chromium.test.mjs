@@ -58,7 +58,7 @@ async function installHarness() {
       if (method === "compact") {
         const backing = fromB64(arg);
         const pending = s.compact(backing);
-        backing.fill(0xee); // the adapter must have copied already
+        backing.fill(0xee); // stricter than the contract: this adapter copies at call time
         return { ok: await pending };
       }
       return { ok: await s[method](arg) };

@@ -113,6 +113,10 @@ export function indexedDBStorage(name, options = {}) {
     return result;
   }
 
+  // Start opening now: the first load() (Kraiter.open) then overlaps the
+  // connection with wasm start-up. A failure here is reported by that call.
+  connect().catch(() => {});
+
   return {
     load: () => run("load", async (db) => {
       const tx = db.transaction([META, CHUNKS, LOG], "readonly");
