@@ -16,9 +16,13 @@ import { makePage } from "./page.js";
  */
 export async function openInWorker(options = {}) {
   const { storageName = "kraiter-segments", now, worker, onWaiting } = options;
+  // The default worker is spelled out literally so bundlers (Vite, webpack)
+  // recognise `new Worker(new URL(…, import.meta.url))` and bundle it.
   const w = worker instanceof Worker
     ? worker
-    : new Worker(worker ?? new URL("./browser-worker.js", import.meta.url), { type: "module" });
+    : worker
+      ? new Worker(worker, { type: "module" })
+      : new Worker(new URL("./browser-worker.js", import.meta.url), { type: "module" });
   const client = new WorkerKraiter(w);
   try {
     await client._send({ op: "open", options: { storageName, now } }, (p) => p?.waitingForOtherTab && onWaiting?.());
