@@ -27,7 +27,7 @@ if (existsSync(wasmOpt)) {
     "-O3",
     ...(process.env.KRAITER_PROFILE ? ["-g"] : []), // keep function names for profiles
     "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
-    "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
+    "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", "--enable-simd",
     wasm, "-o", wasm,
   ]);
 }

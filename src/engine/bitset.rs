@@ -36,6 +36,51 @@ impl Bitset {
         Bitset { words, len }
     }
 
+    /// Slots whose column code has a true verdict; slots past the end of
+    /// `codes` are absent (code 0). This is the inner loop of every property
+    /// condition, so it works a word at a time without per-slot branches.
+    pub fn from_codes(len: usize, codes: &[u32], verdict: &[bool]) -> Self {
+        let table: Vec<u64> = verdict.iter().map(|&v| u64::from(v)).collect();
+        let absent = table.first().copied().unwrap_or(0);
+        let at = |c: u32| table.get(c as usize).copied().unwrap_or(0);
+        let n = codes.len().min(len);
+        let mut words = Vec::with_capacity(len.div_ceil(64));
+        let chunks = codes[..n].chunks_exact(64);
+        let rest = chunks.remainder();
+        for chunk in chunks {
+            let mut w = 0u64;
+            for (j, &c) in chunk.iter().enumerate() {
+                w |= at(c) << j;
+            }
+            words.push(w);
+        }
+        let mut b = Bitset { words, len };
+        let mut i = n - rest.len();
+        let mut w = 0u64;
+        for &c in rest {
+            w |= at(c) << (i % 64);
+            i += 1;
+        }
+        // Slots beyond the column are absent.
+        while i < len {
+            if i % 64 == 0 && i + 64 <= len {
+                b.words.push(if absent == 1 { !0 } else { 0 });
+                i += 64;
+                continue;
+            }
+            w |= absent << (i % 64);
+            i += 1;
+            if i % 64 == 0 {
+                b.words.push(w);
+                w = 0;
+            }
+        }
+        if i % 64 != 0 {
+            b.words.push(w);
+        }
+        b
+    }
+
     fn trim(&mut self) {
         let extra = self.words.len() * 64 - self.len;
         if extra > 0 {
@@ -162,6 +207,18 @@ mod tests {
         f.and_not_with(&b);
         assert_eq!(f.count(), 65);
         assert_eq!(f.iter_from(64).next(), Some(65));
+    }
+
+    #[test]
+    fn from_codes_matches_a_per_slot_lookup() {
+        for (len, ncodes) in [(0, 0), (5, 5), (64, 64), (130, 70), (200, 200), (300, 10), (129, 128)] {
+            let codes: Vec<u32> = (0..ncodes).map(|i| (i * 7 % 5) as u32).collect();
+            for verdict in [[false, true, false, true, false], [true, false, false, false, true]] {
+                let got = Bitset::from_codes(len, &codes, &verdict);
+                let want = Bitset::from_fn(len, |s| verdict[codes.get(s).copied().unwrap_or(0) as usize]);
+                assert_eq!(got, want, "len {len} codes {ncodes}");
+            }
+        }
     }
 
     #[test]

@@ -6,8 +6,8 @@
 use super::bitset::Bitset;
 use super::contacts::Contacts;
 use super::events::Events;
-use super::matcher::{Prepared, View};
-use super::value::PValue;
+use super::matcher::{Needs, Prepared, View};
+use super::value::{Dict, PValue};
 use crate::rules::{Condition, Field, Node, Op};
 
 /// The members of `root` at instant `now`. `events` must be prepared.
@@ -59,15 +59,7 @@ fn condition(c: &Condition, contacts: &Contacts, events: &Events, now: i64) -> B
                     Bitset::new(slots)
                 }
             }
-            Some(col) => {
-                // One verdict per distinct value; index 0 is "absent".
-                let mut verdict = Vec::with_capacity(col.dict.values().len() + 1);
-                verdict.push(p.matches(View::Absent));
-                verdict.extend(col.dict.values().iter().map(|v| p.matches(view(v))));
-                let absent = verdict[0];
-                let codes = &col.codes;
-                Bitset::from_fn(slots, |s| codes.get(s).map_or(absent, |&code| verdict[code as usize]))
-            }
+            Some(col) => Bitset::from_codes(slots, &col.codes, &verdicts(&p, &col.dict)),
         },
         Field::Email => Bitset::from_fn(slots, |s| p.matches(View::Str(contacts.email(s)))),
         Field::CreatedAt => Bitset::from_fn(slots, |s| p.matches(View::Date(contacts.created_at(s)))),
@@ -78,6 +70,28 @@ fn condition(c: &Condition, contacts: &Contacts, events: &Events, now: i64) -> B
         }
         Field::Event(_) => Bitset::new(slots),
     }
+}
+
+/// One verdict per code of a column: index 0 is "absent", index i + 1 is
+/// the column's value i. String conditions read the column's cached
+/// lower-cased texts or parsed dates.
+fn verdicts(p: &Prepared, dict: &Dict) -> Vec<bool> {
+    let values = dict.values();
+    let mut out = Vec::with_capacity(values.len() + 1);
+    out.push(p.matches(View::Absent));
+    let lower = if p.needs() == Needs::Lower { dict.lowered() } else { None };
+    let dates = if p.needs() == Needs::Date { dict.dates() } else { None };
+    for (i, v) in values.iter().enumerate() {
+        let view = match (v, &lower, &dates) {
+            (PValue::Str(raw), Some(l), _) => {
+                View::Text { raw, lower: l.get(i).and_then(|x| x.as_deref()).unwrap_or(raw), date: None }
+            }
+            (PValue::Str(raw), _, Some(d)) => View::Text { raw, lower: raw, date: d.get(i).copied().flatten() },
+            _ => view(v),
+        };
+        out.push(p.matches(view));
+    }
+    out
 }
 
 pub fn view(v: &PValue) -> View<'_> {

@@ -19,6 +19,13 @@ struct NameIndex {
     ts: Vec<i64>,
     /// Events not yet merged: (slot, timestamp).
     tail: Vec<(u32, i64)>,
+    /// Per slot, its latest timestamp (`i64::MIN`: none): the common case of
+    /// a window check is one comparison in a dense array. Derived.
+    #[serde(skip)]
+    last: Vec<i64>,
+    /// The latest timestamp of any slot. Derived.
+    #[serde(skip)]
+    max_ts: i64,
 }
 
 impl NameIndex {
@@ -64,7 +71,41 @@ impl NameIndex {
             }
             w -= n;
         }
+        self.last.resize(slots, i64::MIN);
+        for &(slot, t) in &self.tail {
+            let s = slot as usize;
+            self.last[s] = self.last[s].max(t);
+            self.max_ts = self.max_ts.max(t);
+        }
         self.tail.clear();
+    }
+
+    /// Rebuilds `last` and `max_ts` from the rows (after a restore).
+    fn derive(&mut self) {
+        let slots = self.offsets.len().saturating_sub(1);
+        self.last = (0..slots)
+            .map(|c| {
+                let (a, b) = (self.offsets[c] as usize, self.offsets[c + 1] as usize);
+                if b > a { self.ts[b - 1] } else { i64::MIN }
+            })
+            .collect();
+        self.max_ts = self.last.iter().copied().max().unwrap_or(i64::MIN);
+    }
+
+    /// Slots (of `slots`) with a timestamp in `lo..=hi`, where `lo > i64::MIN`.
+    fn occurred(&self, slots: usize, lo: i64, hi: i64) -> Bitset {
+        let n = self.last.len().min(slots);
+        let mut b = Bitset::from_fn(slots, |c| c < n && lo <= self.last[c] && self.last[c] <= hi);
+        if self.max_ts > hi {
+            // Some contacts have events after `hi`: their latest says nothing
+            // about the window, so search their rows.
+            for c in 0..n {
+                if self.last[c] > hi && self.any_in(c, lo, hi) {
+                    b.set(c, true);
+                }
+            }
+        }
+        b
     }
 
     /// Does slot `c` have a timestamp in `lo..=hi`? (Index must be merged.)
@@ -145,19 +186,22 @@ impl Events {
             Some(&i) => {
                 let l = &self.lists[i];
                 debug_assert!(l.tail.is_empty(), "prepare() before occurred()");
-                Bitset::from_fn(slots, |c| l.any_in(c, lo, hi))
+                l.occurred(slots, lo.max(i64::MIN + 1), hi)
             }
         }
     }
 
     pub fn reindex(&mut self) {
         self.name_index = self.names.iter().enumerate().map(|(i, n)| (n.clone(), i)).collect();
+        for l in &mut self.lists {
+            l.derive();
+        }
     }
 
     pub fn heap_bytes(&self) -> usize {
         self.lists
             .iter()
-            .map(|l| l.offsets.capacity() * 4 + l.ts.capacity() * 8 + l.tail.capacity() * 16)
+            .map(|l| l.offsets.capacity() * 4 + l.ts.capacity() * 8 + l.tail.capacity() * 16 + l.last.capacity() * 8)
             .sum()
     }
 }

@@ -16,8 +16,18 @@ pub enum View<'a> {
     Bool(bool),
     Num(f64),
     Str(&'a str),
+    /// A string with its lower-cased text and ISO instant already known.
+    Text { raw: &'a str, lower: &'a str, date: Option<i64> },
     Json(&'a str),
     Date(i64),
+}
+
+/// What a condition derives from string values (see `Dict::lowered`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    Nothing,
+    Lower,
+    Date,
 }
 
 /// A list value as a hash key: type-strict, numbers by value.
@@ -63,10 +73,19 @@ impl<'a> Prepared<'a> {
         Prepared { op, operand, lower, set }
     }
 
+    /// Which derived forms of a string this condition reads.
+    pub fn needs(&self) -> Needs {
+        match (self.op, self.operand) {
+            (Op::Contains | Op::NotContains | Op::StartsWith | Op::EndsWith, _) => Needs::Lower,
+            (Op::Gt | Op::Gte | Op::Lt | Op::Lte | Op::Before | Op::After, Operand::Date(_)) => Needs::Date,
+            _ => Needs::Nothing,
+        }
+    }
+
     fn in_list(&self, v: View<'_>) -> bool {
         let Some(set) = &self.set else { return false };
         match v {
-            View::Str(s) => set.contains(&Key::Str(s)),
+            View::Str(s) | View::Text { raw: s, .. } => set.contains(&Key::Str(s)),
             View::Date(ms) => set.contains(&Key::Str(&format_iso(ms))),
             View::Num(n) => set.contains(&num_key(n)),
             View::Bool(b) => set.contains(&Key::Bool(b)),
@@ -107,6 +126,7 @@ impl<'a> Prepared<'a> {
         let Some(t) = &self.lower else { return false };
         match v {
             View::Str(s) => f(&s.to_lowercase(), t),
+            View::Text { lower, .. } => f(lower, t),
             View::Date(ms) => f(&format_iso(ms).to_lowercase(), t),
             _ => false,
         }
@@ -126,7 +146,7 @@ impl<'a> Prepared<'a> {
 
 fn eq(v: View<'_>, s: &Scalar) -> bool {
     match (v, s) {
-        (View::Str(a), Scalar::Str(b)) => a == b,
+        (View::Str(a) | View::Text { raw: a, .. }, Scalar::Str(b)) => a == b,
         (View::Date(ms), Scalar::Str(b)) => format_iso(ms) == *b,
         (View::Num(a), Scalar::Num(b)) => a == *b,
         (View::Bool(a), Scalar::Bool(b)) => a == *b,
@@ -137,6 +157,7 @@ fn eq(v: View<'_>, s: &Scalar) -> bool {
 fn as_date(v: View<'_>) -> Option<i64> {
     match v {
         View::Str(s) => parse_iso(s),
+        View::Text { date, .. } => date,
         View::Date(ms) => Some(ms),
         _ => None,
     }

@@ -2,7 +2,11 @@
 //! gives each distinct value one small integer code. Conditions evaluate once
 //! per distinct value and then run as integer lookups over the column.
 
+use std::cell::{Ref, RefCell};
+
 use rustc_hash::FxHashMap as HashMap;
+
+use crate::time::parse_iso;
 use std::hash::{Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
@@ -63,11 +67,22 @@ impl Hash for PValue {
 /// Distinct values of one column. Code 0 means "absent"; value `i` has
 /// code `i + 1`. Values are never removed (a code may become unused until
 /// the next snapshot restore rebuilds the column).
+///
+/// Because values are append-only, what string conditions derive from them
+/// (the lower-cased text, the parsed ISO instant) is cached alongside and
+/// only extended for new values: a `contains` over a million distinct
+/// company names lower-cases each name once, not once per preview.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Dict {
     values: Vec<PValue>,
     #[serde(skip)]
     index: HashMap<PValue, u32>,
+    /// Per value: the lower-cased text when it differs from the value.
+    #[serde(skip)]
+    lower: RefCell<Vec<Option<Box<str>>>>,
+    /// Per value: the instant, for strings that parse as ISO dates.
+    #[serde(skip)]
+    dates: RefCell<Vec<Option<i64>>>,
 }
 
 impl Dict {
@@ -91,6 +106,38 @@ impl Dict {
 
     pub fn values(&self) -> &[PValue] {
         &self.values
+    }
+
+    /// Lower-cased text per value (`None`: not a string, or already lower).
+    /// `None` if the cache is in use, which the evaluator never does.
+    pub fn lowered(&self) -> Option<Ref<'_, Vec<Option<Box<str>>>>> {
+        {
+            let mut cache = self.lower.try_borrow_mut().ok()?;
+            for v in &self.values[cache.len()..] {
+                cache.push(match v {
+                    PValue::Str(s) => {
+                        let l = s.to_lowercase();
+                        (l != **s).then(|| l.into_boxed_str())
+                    }
+                    _ => None,
+                });
+            }
+        }
+        self.lower.try_borrow().ok()
+    }
+
+    /// The ISO instant per value (`None`: not a string that parses).
+    pub fn dates(&self) -> Option<Ref<'_, Vec<Option<i64>>>> {
+        {
+            let mut cache = self.dates.try_borrow_mut().ok()?;
+            for v in &self.values[cache.len()..] {
+                cache.push(match v {
+                    PValue::Str(s) => parse_iso(s),
+                    _ => None,
+                });
+            }
+        }
+        self.dates.try_borrow().ok()
     }
 
     /// Rebuilds the lookup index after deserialisation.
