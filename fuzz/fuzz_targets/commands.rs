@@ -1,0 +1,199 @@
+//! Fuzz target `commands`: sequences of arbitrary command entries against
+//! one `api::Engine`: any command name, any JSON input (biased towards the
+//! keys and ids the API reads), plan then commit or discard, queries,
+//! snapshot and restore. Never a panic, and after every step:
+//! - a failed plan, a discard and a query change nothing (snapshot bytes equal);
+//! - restore(snapshot) gives back the same bytes;
+//! - each segment's memberCount is the number of members listed, and every
+//!   member is a live contact.
+#![no_main]
+
+use arbitrary::Arbitrary;
+use kraiter_segments::api::Engine;
+use libfuzzer_sys::fuzz_target;
+use serde_json::{json, Map, Value};
+
+const NOW: i64 = 1_757_930_400_000;
+
+#[derive(Arbitrary, Debug)]
+enum Key {
+    Field,
+    Op,
+    Value,
+    Within,
+    Operator,
+    Conditions,
+    Email,
+    Properties,
+    Name,
+    Rules,
+    Id,
+    ContactId,
+    Timestamp,
+    Limit,
+    Cursor,
+    Proto,
+    Other(String),
+}
+
+impl Key {
+    fn name(&self) -> String {
+        match self {
+            Key::Other(s) => s.clone(),
+            Key::Proto => "__proto__".into(),
+            k => {
+                let s = format!("{k:?}");
+                let mut c = s.chars();
+                let first = c.next().unwrap().to_ascii_lowercase();
+                std::iter::once(first).chain(c).collect()
+            }
+        }
+    }
+}
+
+/// A JSON value, with references to live ids and the rule vocabulary.
+#[derive(Arbitrary, Debug)]
+enum J {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Word(u8),
+    ContactRef(u8),
+    SegmentRef(u8),
+    Arr(Vec<J>),
+    Obj(Vec<(Key, J)>),
+}
+
+const WORDS: [&str; 24] = [
+    "and", "or", "properties.plan", "events.login", "email", "createdAt", "eq", "in", "contains", "occurred", "not_occurred",
+    "exists", "gte", "before", "7d", "30m", "2025-09-15T10:00:00Z", "2025-09-15", "a@x.io", "A@X.io", "pro", "Ö", "login", "cnt_00000000000000000000000000",
+];
+
+struct Ids {
+    contacts: Vec<String>,
+    segments: Vec<String>,
+}
+
+impl J {
+    fn to_json(&self, ids: &Ids, depth: u32) -> Value {
+        if depth > 40 {
+            return Value::Null;
+        }
+        let pick = |v: &Vec<String>, i: u8| if v.is_empty() { json!("x") } else { json!(v[i as usize % v.len()]) };
+        match self {
+            J::Null => Value::Null,
+            J::Bool(b) => json!(b),
+            J::Int(i) => json!(i),
+            J::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
+            J::Str(s) => json!(s),
+            J::Word(w) => json!(WORDS[*w as usize % WORDS.len()]),
+            J::ContactRef(i) => pick(&ids.contacts, *i),
+            J::SegmentRef(i) => pick(&ids.segments, *i),
+            J::Arr(a) => Value::Array(a.iter().map(|x| x.to_json(ids, depth + 1)).collect()),
+            J::Obj(o) => Value::Object(o.iter().map(|(k, v)| (k.name(), v.to_json(ids, depth + 1))).collect::<Map<_, _>>()),
+        }
+    }
+}
+
+const COMMANDS: [&str; 17] = [
+    "segments.create", "segments.update", "segments.delete", "segments.compute", "contacts.create", "contacts.update",
+    "contacts.delete", "contacts.import", "events.track", "events.import", "segments.get", "segments.list",
+    "segments.listMembers", "segments.preview", "contacts.get", "contacts.list", "stats",
+];
+
+#[derive(Arbitrary, Debug)]
+enum Step {
+    Mutate { cmd: u8, input: J, commit: bool, dt: i32 },
+    Query { cmd: u8, input: J },
+    Raw(String),
+    Restore,
+}
+
+fn entry(cmd: &str, input: &Value, now: i64, seed: u32) -> String {
+    json!({ "cmd": cmd, "now": now, "seed": [seed, 1, 2, 3], "input": input }).to_string()
+}
+
+fn query(e: &mut Engine, cmd: &str, input: Value) -> Value {
+    serde_json::from_str(&e.query(&entry(cmd, &input, NOW, 0)).unwrap_or_else(|err| panic!("{cmd} {input}: {err:?}"))).unwrap()
+}
+
+/// Every page of a list.
+fn all(e: &mut Engine, cmd: &str, mut input: Value) -> Vec<Value> {
+    let mut out = Vec::new();
+    loop {
+        input["limit"] = json!(100);
+        let page = query(e, cmd, input.clone());
+        out.extend(page["data"].as_array().unwrap().iter().cloned());
+        if page["nextCursor"].is_null() {
+            return out;
+        }
+        input["cursor"] = page["nextCursor"].clone();
+    }
+}
+
+fn ids(e: &mut Engine) -> Ids {
+    let contacts = all(e, "contacts.list", json!({})).iter().map(|c| c["id"].as_str().unwrap().to_string()).collect();
+    let segments = all(e, "segments.list", json!({})).iter().map(|s| s["id"].as_str().unwrap().to_string()).collect();
+    Ids { contacts, segments }
+}
+
+fn check_invariants(e: &mut Engine) {
+    let ids = ids(e);
+    for s in &ids.segments {
+        let seg = query(e, "segments.get", json!({ "id": s }));
+        let members = all(e, "segments.listMembers", json!({ "id": s }));
+        assert_eq!(seg["memberCount"].as_u64(), Some(members.len() as u64), "memberCount of {s}");
+        for m in &members {
+            assert!(ids.contacts.iter().any(|c| c == m["id"].as_str().unwrap()), "member {m} is not a live contact");
+        }
+    }
+}
+
+fuzz_target!(|steps: Vec<Step>| {
+    let mut e = Engine::new();
+    let mut now = NOW;
+    for (n, step) in steps.iter().take(64).enumerate() {
+        let ids = ids(&mut e);
+        let before = e.snapshot();
+        match step {
+            Step::Mutate { cmd, input, commit, dt } => {
+                now = (now + i64::from(*dt)).clamp(0, 253_402_300_799_999);
+                let text = entry(COMMANDS[*cmd as usize % 10], &input.to_json(&ids, 0), now, n as u32);
+                match e.plan(&text) {
+                    Err(_) => assert_eq!(e.snapshot(), before, "a failed plan changed the state"),
+                    Ok(()) if *commit => {
+                        let reply = e.commit().expect("a plan to commit");
+                        serde_json::from_str::<Value>(&reply).expect("replies are JSON");
+                    }
+                    Ok(()) => {
+                        e.discard();
+                        assert_eq!(e.snapshot(), before, "a discarded plan changed the state");
+                    }
+                }
+            }
+            Step::Query { cmd, input } => {
+                let text = entry(COMMANDS[*cmd as usize % COMMANDS.len()], &input.to_json(&ids, 0), now, 0);
+                if let Ok(reply) = e.query(&text) {
+                    serde_json::from_str::<Value>(&reply).expect("replies are JSON");
+                }
+                assert_eq!(e.snapshot(), before, "a query changed the state");
+            }
+            Step::Raw(text) => {
+                let _ = e.query(text);
+                if e.plan(text).is_ok() {
+                    e.commit();
+                } else {
+                    assert_eq!(e.snapshot(), before, "a failed plan changed the state");
+                }
+            }
+            Step::Restore => {
+                let mut r = Engine::restore(&before).expect("a snapshot restores");
+                assert_eq!(r.snapshot(), before, "restore(snapshot) round-trips");
+                e = r;
+            }
+        }
+        check_invariants(&mut e);
+    }
+});

@@ -1,0 +1,191 @@
+//! Fuzz target `worlds`: the differential test of tests/differential.rs
+//! driven by libFuzzer's coverage instead of proptest's randomness. The
+//! input bytes choose a world (creates, updates, deletes, imports, tracks,
+//! ticks of the clock) and rule trees from small pools of edge values; the
+//! engine must agree with the reference model on every call, every contact
+//! and every member list, also after a snapshot restore.
+#![no_main]
+
+#[path = "../../tests/reference/mod.rs"]
+mod reference;
+
+use arbitrary::{Result, Unstructured};
+use libfuzzer_sys::fuzz_target;
+use reference::dates;
+use reference::harness::Harness;
+use reference::world::{Op, Target, Ts};
+use serde_json::{json, Map, Value};
+
+const NOW: i64 = 1_757_930_400_000;
+const DAY: i64 = 86_400_000;
+const WINDOWS: [(&str, i64); 6] = [("30m", 1_800_000), ("2h", 7_200_000), ("1d", DAY), ("7d", 7 * DAY), ("1w", 7 * DAY), ("90d", 90 * DAY)];
+const KEYS: [&str; 8] = ["plan", "seats", "d", "tags", "a.b", "__proto__", "constructor", "Plan"];
+const TEXT: [&str; 20] = [
+    "pro", "Pro", "PRO", "1", "", "ÖREBRO", "örebro län", "Σ", "σ", "ς", "ß", "SS", "İ", "i̇", "vip", "VIP", "a\u{0}b", "😀", "a@x.io", "2025",
+];
+const EMAILS: [&str; 12] = ["a@x.io", "A@X.IO", "b@x.io", "zoë@ex.com", "ZOË@EX.COM", "ß@x.io", "ss@x.io", "SS@x.io", "c@y.org", "σ@x.io", "nope", "a b@x.io"];
+const OPS: [&str; 18] = [
+    "eq", "neq", "gt", "gte", "lt", "lte", "in", "not_in", "contains", "not_contains", "starts_with", "ends_with", "exists", "not_exists", "before", "after", "equals", "notContains",
+];
+
+fn instant(u: &mut Unstructured) -> Result<i64> {
+    Ok(NOW
+        + match u.int_in_range(0..=3u8)? {
+            0 => *u.choose(&[0, -1, 1, 400 * DAY, -5000 * DAY, -3 * DAY])?,
+            1 | 2 => {
+                let w = u.choose(&WINDOWS)?.1;
+                -w + u.int_in_range(-1..=1)?
+            }
+            _ => u.int_in_range(-10 * DAY..=10 * DAY)?,
+        })
+}
+
+fn date_text(u: &mut Unstructured) -> Result<String> {
+    let t = instant(u)?;
+    let z = dates::format(t);
+    Ok(match u.int_in_range(0..=8u8)? {
+        0 => z[..10].to_string(),
+        1 => format!("{}Z", &z[..16]),
+        2 => format!("{}Z", &z[..19]),
+        3 => z,
+        4 => dates::format_with_offset(t, 120, true),
+        5 => dates::format_with_offset(t, -270, false),
+        6 => z[..19].to_string(),
+        7 => format!("{}123456Z", &z[..20]),
+        _ => u.choose(&["2025-13-01", "2025-02-29", "2024-02-29", "2025-9-15", "0000-01-01", "9999-12-31T23:59:59.999Z", "2025-09-15T24:00"])?.to_string(),
+    })
+}
+
+fn number(u: &mut Unstructured) -> Result<Value> {
+    Ok(match u.int_in_range(0..=3u8)? {
+        0 => json!(u.int_in_range(-3i64..=12)?),
+        1 => u.choose(&[json!(1.0), json!(-0.0), json!(1.5), json!(1e300), json!(u64::MAX), json!(0.1)])?.clone(),
+        2 => serde_json::Number::from_f64(u.arbitrary()?).map_or(Value::Null, Value::Number),
+        _ => json!(NOW + u.int_in_range(-DAY..=DAY)?),
+    })
+}
+
+fn scalar(u: &mut Unstructured) -> Result<Value> {
+    Ok(match u.int_in_range(0..=3u8)? {
+        0 => json!(u.choose(&TEXT)?),
+        1 => json!(date_text(u)?),
+        2 => number(u)?,
+        _ => json!(u.arbitrary::<bool>()?),
+    })
+}
+
+fn value(u: &mut Unstructured) -> Result<Value> {
+    Ok(match u.int_in_range(0..=9u8)? {
+        0 => Value::Null,
+        1 => Value::Array((0..u.int_in_range(0..=3)?).map(|_| scalar(u)).collect::<Result<_>>()?),
+        2 => json!({ "a": scalar(u)? }),
+        _ => scalar(u)?,
+    })
+}
+
+fn props(u: &mut Unstructured) -> Result<Map<String, Value>> {
+    let mut m = Map::new();
+    for _ in 0..u.int_in_range(0..=4)? {
+        m.insert(u.choose(&KEYS)?.to_string(), value(u)?);
+    }
+    Ok(m)
+}
+
+fn email(u: &mut Unstructured) -> Result<String> {
+    Ok(if u.ratio(1, 2)? { format!("u{}@x.io", u.int_in_range(0..=30)?) } else { u.choose(&EMAILS)?.to_string() })
+}
+
+fn target(u: &mut Unstructured) -> Result<Target> {
+    Ok(match u.int_in_range(0..=9u8)? {
+        0 => Target::Missing,
+        1..=3 => Target::Email(email(u)?),
+        _ => Target::Live(u.arbitrary()?),
+    })
+}
+
+fn event(u: &mut Unstructured) -> Result<(Target, String, Ts)> {
+    let name = u.choose(&["login", "Login", "buy", "ünï", ""])?.to_string();
+    let ts = if u.ratio(1, 10)? { Ts { at: None, form: u.choose(&[1, 4])?.to_owned() } } else { Ts { at: Some(instant(u)?), form: u.int_in_range(0..=3)? } };
+    Ok((target(u)?, name, ts))
+}
+
+fn op(u: &mut Unstructured) -> Result<Op> {
+    Ok(match u.int_in_range(0..=9u8)? {
+        0 | 1 => Op::Create { email: email(u)?, props: props(u)? },
+        2 => Op::Update { who: u.arbitrary()?, email: if u.ratio(1, 5)? { Some(email(u)?) } else { None }, props: props(u)? },
+        3 => Op::Delete { who: u.arbitrary()? },
+        4 => Op::Import { records: (0..u.int_in_range(1..=4)?).map(|_| Ok((email(u)?, props(u)?))).collect::<Result<_>>()? },
+        5 | 6 => {
+            let (who, name, ts) = event(u)?;
+            Op::Track { who, name, ts }
+        }
+        7 => Op::ImportEvents { records: (0..u.int_in_range(1..=4)?).map(|_| event(u)).collect::<Result<_>>()? },
+        _ => Op::Tick { ms: *u.choose(&[1, 1000, 3_600_000, DAY])? },
+    })
+}
+
+fn condition(u: &mut Unstructured) -> Result<Value> {
+    let mut m = Map::new();
+    if u.ratio(1, 3)? {
+        m.insert("field".into(), json!(format!("events.{}", u.choose(&["login", "Login", "buy", "ünï", "never"])?)));
+        m.insert("op".into(), json!(u.choose(&["occurred", "not_occurred"])?));
+        if u.ratio(2, 3)? {
+            m.insert("within".into(), json!(u.choose(&WINDOWS)?.0));
+        }
+    } else {
+        let field = match u.int_in_range(0..=5u8)? {
+            0 => u.choose(&["email", "createdAt", "updatedAt", "suppressed"])?.to_string(),
+            _ => format!("properties.{}", u.choose(&KEYS)?),
+        };
+        m.insert("field".into(), json!(field));
+        let op = *u.choose(&OPS)?;
+        m.insert("op".into(), json!(op));
+        let v = match reference::rules::op_name(op).unwrap() {
+            "exists" | "not_exists" => None,
+            "in" | "not_in" => Some(Value::Array((0..u.int_in_range(1..=4)?).map(|_| scalar(u)).collect::<Result<_>>()?)),
+            "gt" | "gte" | "lt" | "lte" => Some(if u.arbitrary()? { number(u)? } else { json!(date_text(u)?) }),
+            "before" | "after" => Some(json!(date_text(u)?)),
+            "contains" | "not_contains" | "starts_with" | "ends_with" => Some(json!(u.choose(&TEXT)?)),
+            _ => Some(scalar(u)?),
+        };
+        if let Some(v) = v {
+            m.insert("value".into(), v);
+        }
+    }
+    Ok(Value::Object(m))
+}
+
+fn node(u: &mut Unstructured, depth: u32) -> Result<Value> {
+    if depth >= 3 || u.ratio(3, 5)? {
+        return condition(u);
+    }
+    let conditions = (0..u.int_in_range(1..=3)?).map(|_| node(u, depth + 1)).collect::<Result<Vec<_>>>()?;
+    Ok(json!({ "operator": if u.arbitrary()? { "or" } else { "and" }, "conditions": conditions }))
+}
+
+fn run(u: &mut Unstructured) -> Result<()> {
+    let mut h = Harness::new(NOW - 3 * DAY);
+    let n = u.int_in_range(0..=40)?;
+    for _ in 0..n {
+        let op = op(u)?;
+        if let Err(e) = h.apply(&op) {
+            panic!("{e}");
+        }
+    }
+    if u.arbitrary()? {
+        h.restore().unwrap_or_else(|e| panic!("{e}"));
+    }
+    for _ in 0..u.int_in_range(1..=4)? {
+        let rules = if u.arbitrary()? { node(u, 0)? } else { Value::Array(vec![node(u, 1)?]) };
+        let now = NOW + *u.choose(&[0, -1, 1, 7 * DAY])?;
+        h.check_preview(&rules, now).unwrap_or_else(|e| panic!("{e}"));
+        if u.ratio(1, 4)? {
+            h.check_segment(&rules, now).unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+    Ok(())
+}
+
+fuzz_target!(|data: &[u8]| {
+    let _ = run(&mut Unstructured::new(data));
+});

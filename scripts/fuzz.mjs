@@ -1,0 +1,44 @@
+// Runs the cargo-fuzz targets in fuzz/ for a fixed time each and reports
+// runs and crashes; exits non-zero on a crash (libFuzzer leaves the input in
+// fuzz/artifacts/<target>/). `npm test` runs it briefly (scripts/test.mjs);
+// run it longer by hand, politely on a shared machine:
+//   nice -n 19 node scripts/fuzz.mjs 600            # 10 minutes per target
+//   node scripts/fuzz.mjs 30 rules worlds           # chosen targets
+// The corpus grows in fuzz/corpus/<target>/ (not committed) on top of the
+// committed seeds in fuzz/seeds/<target>/.
+import { spawnSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const fuzzDir = fileURLToPath(new URL("../fuzz/", import.meta.url));
+const seconds = Number(process.argv[2] ?? 20);
+const targets = process.argv.length > 3 ? process.argv.slice(3) : ["rules", "commands", "worlds"];
+if (!(seconds > 0)) throw new Error("usage: node scripts/fuzz.mjs <seconds per target> [targets...]");
+
+// -a: debug assertions and overflow checks; -s none: safe Rust needs no
+// AddressSanitizer, and without it the build and every run are faster.
+const flags = ["-a", "-s", "none"];
+const cargo = (args, opts = {}) => spawnSync("cargo", ["+nightly", "fuzz", ...args], { cwd: fuzzDir, encoding: "utf8", ...opts });
+
+const built = cargo(["build", ...flags], { stdio: "inherit" });
+if (built.status !== 0) process.exit(built.status || 1);
+
+let failed = 0;
+for (const t of targets) {
+  mkdirSync(`${fuzzDir}corpus/${t}`, { recursive: true });
+  const started = Date.now();
+  const r = cargo(["run", ...flags, t, `corpus/${t}`, `seeds/${t}`, "--", `-max_total_time=${seconds}`, "-max_len=16384", "-timeout=20"], {
+    stdio: ["ignore", "inherit", "pipe"],
+    maxBuffer: 1 << 30,
+  });
+  const runs = /Done (\d+) runs/.exec(r.stderr)?.[1] ?? "?";
+  const secs = Math.round((Date.now() - started) / 1000);
+  if (r.status === 0) {
+    console.log(`fuzz ${t}: ${runs} runs in ${secs} s, 0 crashes`);
+  } else {
+    failed++;
+    console.error(r.stderr.split("\n").slice(-60).join("\n"));
+    console.error(`fuzz ${t}: CRASH after ${secs} s (exit ${r.status ?? r.signal}); input saved under fuzz/artifacts/${t}/`);
+  }
+}
+process.exit(failed ? 1 : 0);
