@@ -9,6 +9,12 @@ export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 /** Keep in step with compatibility_date in wrangler.toml (tests/worker/wrangler-config.test.mjs checks). */
 export const COMPATIBILITY_DATE = "2025-09-01";
 
+/**
+ * Options every local workerd run shares. `cf: false`: use miniflare's built-in
+ * placeholder for `request.cf` instead of downloading it, so runs are offline.
+ */
+export const OFFLINE = { cf: false };
+
 /** Module rules: our .js files are ES modules; .wasm is imported as a compiled WebAssembly.Module. */
 export const MODULE_RULES = [
   { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
@@ -23,6 +29,7 @@ export const MODULE_RULES = [
  */
 export function workerOptions({ keys, port, host = "127.0.0.1", persistDir, assets = false, scriptPath }) {
   const options = {
+    ...OFFLINE,
     name: "kraiter-segments",
     modules: true,
     modulesRoot: ROOT,

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
-import { MODULE_RULES } from "../../scripts/lib/miniflare-options.mjs";
+import { MODULE_RULES, OFFLINE } from "../../scripts/lib/miniflare-options.mjs";
 import { wranglerBundle } from "../worker/helpers.mjs";
 import { installFixture, packTarball, workspace } from "./helpers.mjs";
 
@@ -73,6 +73,7 @@ new_sqlite_classes = ["Store"]
 
 const persist = join(space.dir, "do-state");
 const start = () => new Miniflare({
+  ...OFFLINE,
   modules: true,
   modulesRoot: out,
   scriptPath: join(out, "index.js"),
@@ -114,6 +115,7 @@ test("the bundled Worker runs the SDK on Durable Object storage in workerd; cold
 
   // Cold start proper: a new workerd on the stored data; first request opens the wasm and replays storage.
   await mf.dispose();
+  mf = undefined; // disposed: after() must not dispose it twice
   const c0 = performance.now();
   mf = start();
   await mf.ready;

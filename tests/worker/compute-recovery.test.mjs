@@ -52,6 +52,7 @@ test("a compute lost with its object is recomputed by the alarm after a restart"
   await (await tenantObject()).fakeLostCompute(segment.id, queuedAt);
 
   await mf.dispose();
+  mf = undefined; // disposed: after() must not dispose it twice
   mf = new Miniflare(options());
   await mf.ready;
   const stub = await tenantObject();

@@ -9,13 +9,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
 import { storageContract } from "../storage-contract.mjs";
-import { COMPATIBILITY_DATE, MODULE_RULES, ROOT } from "../../scripts/lib/miniflare-options.mjs";
+import { COMPATIBILITY_DATE, MODULE_RULES, OFFLINE, ROOT } from "../../scripts/lib/miniflare-options.mjs";
 
 const persistDir = mkdtempSync(join(tmpdir(), "kraiter-do-storage-"));
 const LIMIT = 128 * 1024;
 
 function start() {
   return new Miniflare({
+    ...OFFLINE,
     modules: true,
     modulesRoot: ROOT,
     scriptPath: join(ROOT, "tests/worker/fixtures/storage-harness.js"),
@@ -28,7 +29,7 @@ function start() {
 
 let mf = start();
 after(async () => {
-  await mf.dispose();
+  await mf?.dispose();
   rmSync(persistDir, { recursive: true, force: true });
 });
 
@@ -127,6 +128,7 @@ test("everything survives a restart of workerd with persisted storage", async ()
   await call("/compact", { tenant, body: new Uint8Array([1, 2, 3]) });
   await call("/append", { tenant, body: entry });
   await mf.dispose();
+  mf = undefined; // disposed: after() must not dispose it twice
   mf = start();
   const loaded = await load(tenant);
   assert.deepEqual([...loaded.snapshot], [1, 2, 3]);

@@ -36,15 +36,21 @@ export async function tenantStub(mf, key) {
 export async function startWorker({ harness = false, ...options }) {
   const build = () => (harness ? harnessOptions(options) : workerOptions(options));
   let mf = new Miniflare(build());
+  let disposing = null;
   await mf.ready;
   const worker = {
     get mf() { return mf; },
     async restart() {
       await mf.dispose();
+      disposing = null;
       mf = new Miniflare(build());
       await mf.ready;
     },
-    dispose: () => mf.dispose(),
+    /** Idempotent: an after() hook may dispose what a failed test already disposed. */
+    dispose() {
+      disposing ??= mf.dispose();
+      return disposing;
+    },
     /**
      * Calls the API: `key` becomes a Bearer header (null for none); `body` is
      * sent as JSON unless `raw` gives the exact bytes/string/stream to send.

@@ -4,7 +4,7 @@
 // accepts exactly the keys in KRAITER_API_KEYS. Both stop cleanly on SIGTERM.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { ROOT } from "../../scripts/lib/miniflare-options.mjs";
@@ -29,9 +29,16 @@ function freePort() {
   });
 }
 
-/** Runs `node scripts/<script>` until its output matches `ready`; resolves to { child, output }. */
-function launch(script, env, ready) {
-  const child = spawn(process.execPath, [join(ROOT, "scripts", script)], {
+/**
+ * Runs `node scripts/<script>` until its output matches `ready`; resolves to
+ * { child, output }. `offline`: inside a new network namespace with only loopback.
+ */
+function launch(script, env, ready, { offline = false } = {}) {
+  const node = [process.execPath, join(ROOT, "scripts", script)];
+  const [command, ...args] = offline
+    ? ["unshare", "--net", "--", "sh", "-c", 'ip link set lo up && exec "$@"', "sh", ...node]
+    : node;
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { ...process.env, KRAITER_STATE_DIR: state.dir, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -136,4 +143,20 @@ test("npm run worker accepts exactly the keys in KRAITER_API_KEYS", async () => 
 
 test("npm run worker without keys refuses to start", async () => {
   await assert.rejects(launch("worker.mjs", { KRAITER_API_KEYS: " , " }, /Kraiter API on/), /exited with 1[\s\S]*Set KRAITER_API_KEYS/);
+});
+
+// Needs root and util-linux unshare (as on CI's machine); skipped elsewhere.
+const canIsolate = spawnSync("unshare", ["--net", "--", "sh", "-c", "ip link set lo up"]).status === 0;
+
+test("npm start works with no network at all", { skip: !canIsolate && "needs unshare --net (root)" }, async () => {
+  const offlineState = tempDir("scripts-offline");
+  try {
+    const port = await freePort();
+    const { child, output } = await launch("start.mjs", { PORT: String(port), KRAITER_STATE_DIR: offlineState.dir }, /Ctrl-C to stop|Could not/, { offline: true });
+    assert.match(output(), /Seeding the demo tenant[\s\S]*Demo key/);
+    assert.doesNotMatch(output(), /Could not|Unable to fetch/);
+    await stopProcess(child);
+  } finally {
+    offlineState.remove();
+  }
 });

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
-import { COMPATIBILITY_DATE, MODULE_RULES, ROOT, workerOptions } from "../../scripts/lib/miniflare-options.mjs";
+import { COMPATIBILITY_DATE, MODULE_RULES, OFFLINE, ROOT, workerOptions } from "../../scripts/lib/miniflare-options.mjs";
 import { tempDir, wranglerBundle } from "./helpers.mjs";
 
 const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
@@ -50,6 +50,7 @@ test("wrangler bundles it with the wasm as a separate compiled module, and no ev
 
 test("the bundle serves the API in workerd", async () => {
   mf = new Miniflare({
+    ...OFFLINE,
     modules: true,
     modulesRoot: out.dir,
     scriptPath: join(out.dir, "index.js"),
