@@ -3,7 +3,9 @@
 // table of medians and ratios, and writes the JSON results. Exits non-zero
 // when an engine fails or any two engines disagree.
 
-import { writeFileSync, mkdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import os from "node:os";
 import { parseArgs } from "node:util";
@@ -50,6 +52,7 @@ const engineNames = args.only ? args.only.split(",").map((s) => s.trim()) : Obje
 for (const e of engineNames) if (!ENGINES[e]) throw new Error(`unknown engine ${e}; known: ${Object.keys(ENGINES).join(", ")}`);
 const log = (...a) => console.error(...a);
 
+const loadStart = os.loadavg();
 let t = performance.now();
 const contacts = generateContacts(opts.seed, opts.contacts);
 const events = [...generateEvents(opts.seed, opts.contacts, opts.events)];
@@ -108,8 +111,26 @@ for (const name of engineNames) {
 const problems = checkAgreement(observed, shapes, { limit: opts.limit, reference });
 const ok = Object.fromEntries(Object.entries(results).filter(([, r]) => !r.error));
 const rat = ratios(ok, shapes);
+/** Which code was measured: commit, uncommitted engine/SDK files, wasm digest. */
+function build() {
+  const git = (...a) => {
+    try {
+      return execFileSync("git", a, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    } catch {
+      return null;
+    }
+  };
+  let wasm = null;
+  try {
+    wasm = createHash("sha256").update(readFileSync(new URL("../js/wasm/kraiter_segments_bg.wasm", import.meta.url))).digest("hex").slice(0, 16);
+  } catch {}
+  return { commit: git("rev-parse", "--short", "HEAD"), dirty: git("status", "--porcelain", "--", "src", "js", "Cargo.toml")?.split("\n").filter(Boolean) ?? null, wasmSha256: wasm };
+}
+
 const meta = {
   date: new Date().toISOString(),
+  build: build(),
+  loadAverage: { start: loadStart, end: os.loadavg() },
   node: process.version,
   cpus: os.cpus().length,
   cpuModel: os.cpus()[0]?.model,
@@ -124,7 +145,8 @@ const meta = {
 };
 const targetList = targets(ok, shapes, rat, meta);
 
-console.log(`\n${opts.contacts} contacts, ${opts.events} events; median ms over up to ${opts.runs} runs; (Nx) = that engine's time / ${BASELINE}'s\n`);
+console.log(`\n${opts.contacts} contacts, ${opts.events} events; median ms over up to ${opts.runs} runs; (Nx) = that engine's time / ${BASELINE}'s`);
+console.log(`build ${meta.build.commit}${meta.build.dirty?.length ? " (uncommitted changes)" : ""}, wasm ${meta.build.wasmSha256}; load average ${loadStart.map((x) => x.toFixed(1)).join(" ")} at start, ${os.loadavg().map((x) => x.toFixed(1)).join(" ")} at end, ${os.cpus().length} cpus\n`);
 console.log(table(ok, shapes, rat));
 for (const line of kraiterLines(ok[BASELINE])) console.log(line);
 if (targetList.length) console.log(`\nissue-5 targets:\n${targetLines(targetList).join("\n")}`);
