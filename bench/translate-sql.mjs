@@ -21,7 +21,12 @@ const any = (parts) => (parts.length ? `(${parts.join(" OR ")})` : "false");
  * schema: { [key]: { s?, n?, b?, t?, l? } } column names for string, number,
  * boolean, ISO-instant-of-string (ms) and list-of-strings values of that key.
  */
-export function toSqlWhere(rules, { schema, now, alias = "c", eventsTable = "events" }) {
+/**
+ * eventColumns: optional name => { last, past } column names holding the
+ * pre-built last-event index (latest timestamp, latest at or before now);
+ * without it, event conditions are EXISTS over the raw events table.
+ */
+export function toSqlWhere(rules, { schema, now, alias = "c", eventsTable = "events", eventColumns }) {
   const cols = (field) => {
     if (field === "email") return { s: `${alias}.email` };
     if (!field.startsWith("properties.")) throw new Error(`unsupported field ${field}`);
@@ -64,6 +69,14 @@ export function toSqlWhere(rules, { schema, now, alias = "c", eventsTable = "eve
   const condition = (c) => {
     if (c.field.startsWith("events.")) {
       const name = c.field.slice("events.".length);
+      if (eventColumns) {
+        const cols = eventColumns(name);
+        if (!cols) return c.op === "occurred" ? "false" : "true";
+        const hit = c.within ? `${alias}.${cols.past} >= ${now - withinMs(c.within)}` : `${alias}.${cols.last} IS NOT NULL`;
+        if (c.op === "occurred") return hit;
+        if (c.op === "not_occurred") return not(hit);
+        throw new Error(`bad event op ${c.op}`);
+      }
       let where = `e.contact_id = ${alias}.id AND e.name = ${lit(name)}`;
       if (c.within) where += ` AND e.ts BETWEEN ${now - withinMs(c.within)} AND ${now}`;
       const exists = `EXISTS (SELECT 1 FROM ${eventsTable} e WHERE ${where})`;

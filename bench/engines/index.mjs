@@ -7,6 +7,10 @@ export const ENGINES = {
   "json-logic-js": () => import("./json-logic-js.mjs"),
   "json-logic-engine": () => import("./json-logic-engine.mjs"),
   duckdb: () => import("./duckdb.mjs"),
+  "duckdb-indexed": async () => {
+    const m = await import("./duckdb.mjs");
+    return { createEngine: (ctx) => m.createEngine(ctx, { indexed: true }) };
+  },
 };
 
 /** The engine whose time every ratio divides by. */
