@@ -79,6 +79,15 @@ class WorkerKraiter {
     return this._send({ op: "stats" });
   }
 
+  /**
+   * Writes one snapshot of everything to IndexedDB, so the next open reads
+   * a few large values rather than replaying a long log. Worth calling after
+   * large imports; other calls wait for it.
+   */
+  compact() {
+    return this._send({ op: "compact" });
+  }
+
   /** Runs a task the worker registered with serveKraiter({ tasks }). */
   task(name, args, { onProgress } = {}) {
     return this._send({ op: "task", name, args }, onProgress);

@@ -21,16 +21,17 @@ export const METHODS = new Set([
 export function serveKraiter({ tasks = {} } = {}, scope = self) {
   let kraiter = null;
   let release = null; // ends the Web Lock held on the database
+  let opened = null; // the options it was opened with
+  let reopening = null; // while compact() closes and reopens, other calls wait for it
 
   const reply = (id, body) => scope.postMessage({ id, ...body });
 
   async function open({ storageName, now }, id) {
     if (kraiter) throw new KraiterError("STORAGE_ERROR", "this worker already has an open Kraiter");
     if (storageName) release = await lockDatabase(storageName, () => reply(id, { progress: { waitingForOtherTab: true } }));
-    const storage = storageName ? indexedDBStorage(storageName) : memoryStorage();
-    const clock = typeof now === "number" ? () => now : undefined;
     try {
-      kraiter = await Kraiter.open({ storage, ...(clock && { now: clock }) });
+      kraiter = await openKraiter({ storageName, now });
+      opened = { storageName, now };
     } catch (err) {
       release?.();
       release = null;
@@ -39,7 +40,35 @@ export function serveKraiter({ tasks = {} } = {}, scope = self) {
     return null;
   }
 
+  function openKraiter({ storageName, now }) {
+    const storage = storageName ? indexedDBStorage(storageName) : memoryStorage();
+    const clock = typeof now === "number" ? () => now : undefined;
+    return Kraiter.open({ storage, ...(clock && { now: clock }) });
+  }
+
+  /**
+   * Leaves the database as one snapshot and no log, so the next page load
+   * reads a few large values instead of replaying big imports. Closing
+   * compacts; reopening (keeping the Web Lock) carries on.
+   */
+  async function compact() {
+    const k = ready();
+    if (!opened.storageName) return null;
+    let done;
+    reopening = new Promise((resolve) => { done = resolve; });
+    try {
+      kraiter = null;
+      await k.close();
+      kraiter = await openKraiter(opened);
+    } finally {
+      reopening = null;
+      done();
+    }
+    return null;
+  }
+
   async function handle({ id, op, method, args = [], name, options }) {
+    while (reopening) await reopening;
     switch (op) {
       case "open":
         return open(options ?? {}, id);
@@ -50,6 +79,8 @@ export function serveKraiter({ tasks = {} } = {}, scope = self) {
       }
       case "stats":
         return ready()._debugStats();
+      case "compact":
+        return compact();
       case "task": {
         const task = Object.hasOwn(tasks, name) ? tasks[name] : null;
         if (!task) throw new KraiterError("VALIDATION_ERROR", `unknown task ${name}`);
@@ -61,6 +92,7 @@ export function serveKraiter({ tasks = {} } = {}, scope = self) {
         await k?.close();
         release?.();
         release = null;
+        opened = null;
         return null;
       }
       default:

@@ -20,6 +20,8 @@ test("data, segments and the draft rule survive a reload", { skip: !hasChromium(
   await page.click("#demo-generate");
   await page.waitForSelector("#job-result.ok", { timeout: 60_000 });
   assert.match(await page.textContent("#stats"), /^10,000 contacts · [\d,]+ events · 0 segments/);
+  // The data job ends with a snapshot: a reload reads a few values, replays no imports.
+  assert.deepEqual(await storedValues(page, db), { log: 0, chunks: 1 });
 
   await page.fill(key("rules.conditions[0]:value"), "enterprise");
   const draftCount = Number((await waitForNumber(page)).replace(/,/g, ""));
@@ -65,4 +67,19 @@ async function waitForNumber(page) {
   await page.waitForTimeout(400);
   await page.waitForFunction(() => document.getElementById("preview").getAttribute("aria-busy") === "false");
   return page.textContent("#preview-count");
+}
+
+/** How many log entries and snapshot chunks the app's IndexedDB database holds. */
+function storedValues(page, db) {
+  return page.evaluate((name) => new Promise((resolve, reject) => {
+    const req = indexedDB.open(name);
+    req.onerror = () => reject(req.error);
+    req.onsuccess = () => {
+      const conn = req.result;
+      const tx = conn.transaction(["log", "snapshot"]);
+      const log = tx.objectStore("log").count();
+      const chunks = tx.objectStore("snapshot").count();
+      tx.oncomplete = () => { conn.close(); resolve({ log: log.result, chunks: chunks.result }); };
+    };
+  }), db);
 }

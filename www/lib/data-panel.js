@@ -14,6 +14,13 @@ export function createDataPanel({ client, onChanged, onReset }) {
   const result = document.getElementById("job-result");
   const buttons = ["demo-generate", "import-start", "reset"].map((id) => document.getElementById(id));
 
+  /** Big imports leave a long log: one snapshot now keeps the next page load fast. */
+  async function snapshot() {
+    jobLabel.textContent = "Saving a snapshot for fast reloads…";
+    bar.removeAttribute("value");
+    await client().compact();
+  }
+
   async function run(label, work) {
     buttons.forEach((b) => { b.disabled = true; });
     job.hidden = false;
@@ -28,12 +35,14 @@ export function createDataPanel({ client, onChanged, onReset }) {
         bar.value = done;
         if (text) jobLabel.textContent = text;
       });
+      await snapshot();
       result.textContent = `${message} (${ms(performance.now() - t0)})`;
       result.classList.add("ok");
       await onChanged();
     } catch (err) {
       result.textContent = err.code === "VALIDATION_ERROR" ? `Import stopped: ${err.message}` : `Failed: ${err.message}`;
       result.classList.add("error");
+      await snapshot().catch(() => {}); // batches before the bad record were kept
       await onChanged();
     } finally {
       job.hidden = true;
