@@ -36,13 +36,38 @@ export function jsonText(status, text) {
 }
 
 /**
- * Reads the body as JSON, refusing more than MAX_BODY_BYTES (413) and malformed
- * JSON (400 VALIDATION_ERROR). An empty body reads as `undefined`.
+ * Reads the whole request body, refusing more than MAX_BODY_BYTES with 413
+ * (whether or not Content-Length announced it). A refused body is still read
+ * to its end (up to DRAIN_LIMIT) and dropped, so a client that is still
+ * uploading receives the 413 instead of a reset connection.
  */
-export async function readJson(request) {
-  const declared = Number(request.headers.get("content-length"));
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
-  const bytes = await readCapped(request.body);
+export async function readBody(request) {
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const parts = [];
+  let total = Number(request.headers.get("content-length")) > MAX_BODY_BYTES ? MAX_BODY_BYTES + 1 : 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > DRAIN_LIMIT) {
+      await reader.cancel().catch(() => {});
+      break;
+    }
+    if (total <= MAX_BODY_BYTES) parts.push(value);
+  }
+  if (total > MAX_BODY_BYTES) throw tooLarge();
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.byteLength;
+  }
+  return out;
+}
+
+/** Bytes → JSON value: malformed UTF-8 or JSON is 400 VALIDATION_ERROR; no bytes read as `undefined`. */
+export function parseJson(bytes) {
   if (bytes.byteLength === 0) return undefined;
   let text;
   try {
@@ -57,30 +82,8 @@ export async function readJson(request) {
   }
 }
 
-/** Reads a stream to its end, failing with 413 as soon as it passes the limit. */
-async function readCapped(stream) {
-  if (!stream) return new Uint8Array(0);
-  const reader = stream.getReader();
-  const parts = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    parts.push(value);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.byteLength;
-  }
-  return out;
-}
+/** How much of a refused body is read and dropped before the connection is given up. */
+const DRAIN_LIMIT = 32 * 1024 * 1024;
 
 function tooLarge() {
   return new HttpError(413, "PAYLOAD_TOO_LARGE", `The request body is larger than ${MAX_BODY_BYTES} bytes`);

@@ -2,7 +2,7 @@
 // app. It authenticates the bearer key, matches the route (404/405), reads the
 // JSON body (413/400), and hands the operation to the key's Durable Object.
 import { authenticate } from "./auth.js";
-import { errorResponse, HttpError, jsonText, readJson } from "./http.js";
+import { errorResponse, HttpError, jsonText, parseJson, readBody } from "./http.js";
 import { matchRoute } from "./routes.js";
 
 export { TenantObject } from "./tenant.js";
@@ -30,9 +30,10 @@ export default {
 async function serveApi(request, url, env) {
   const tenant = await authenticate(request, env);
   const route = matchRoute(request.method, url.pathname);
+  const bytes = await readBody(request); // every route: a body over 1 MB is 413 even where none is used
   let body;
   if (route.body) {
-    body = await readJson(request);
+    body = parseJson(bytes);
     checkShape(body, route.body);
   }
   const query = Object.fromEntries(url.searchParams);

@@ -285,6 +285,7 @@ describe("HTTP errors", () => {
   test("a body over 1 MB is 413, with or without Content-Length; 1 MB exactly is read", async () => {
     const over = JSON.stringify({ name: "x", rules: RULES, pad: "p".repeat(1024 * 1024) });
     assertError(await call("POST", "/api/segments", { raw: over }), 413, "PAYLOAD_TOO_LARGE");
+    assertError(await call("POST", "/api/segments/seg_x/compute", { raw: over }), 413, "PAYLOAD_TOO_LARGE");
     const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
     let sent = 0;
     const stream = new ReadableStream({
