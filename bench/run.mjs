@@ -53,6 +53,7 @@ for (const e of engineNames) if (!ENGINES[e]) throw new Error(`unknown engine ${
 const log = (...a) => console.error(...a);
 
 const loadStart = os.loadavg();
+const buildAtStart = build(); // before the engines load: a rebuild during the run must not relabel it
 let t = performance.now();
 const contacts = generateContacts(opts.seed, opts.contacts);
 const events = [...generateEvents(opts.seed, opts.contacts, opts.events)];
@@ -129,7 +130,7 @@ function build() {
 
 const meta = {
   date: new Date().toISOString(),
-  build: build(),
+  build: buildAtStart,
   loadAverage: { start: loadStart, end: os.loadavg() },
   node: process.version,
   cpus: os.cpus().length,
