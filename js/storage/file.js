@@ -161,12 +161,20 @@ export function fileStorage(dir) {
   }
 }
 
+/** Makes a rename durable. Platforms that cannot open or fsync a directory (Windows) skip it. */
 async function syncDir(dir) {
-  const fh = await open(dir, "r");
+  const unsupported = (err) => ["EINVAL", "EISDIR", "EPERM", "EACCES"].includes(err.code);
+  let fh;
+  try {
+    fh = await open(dir, "r");
+  } catch (err) {
+    if (unsupported(err)) return;
+    throw err;
+  }
   try {
     await fh.sync();
   } catch (err) {
-    if (err.code !== "EINVAL" && err.code !== "EISDIR" && err.code !== "EPERM") throw err; // platforms without directory fsync
+    if (!unsupported(err)) throw err;
   } finally {
     await fh.close();
   }
