@@ -24,6 +24,7 @@ const enospc = () => Object.assign(new Error("ENOSPC: no space left on device, w
 storageContract("file", {
   open: async (name) => fileStorage(join(root, name)),
   faults: {
+    message: /disk full/i,
     // Each write gets half its bytes onto disk, then the disk is full.
     async arm() {
       FileHandle.write = async function (buf, offset = 0, length = buf.length - offset, position) {

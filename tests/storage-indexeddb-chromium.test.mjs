@@ -95,6 +95,7 @@ async function remote(page, name) {
 storageContract("indexeddb (Chromium)", {
   open: (name) => remote(main, name),
   faults: {
+    message: /quota exceeded/i,
     open: (name) => remote(tight, name),
     async arm() {
       const { usage } = await tight.evaluate(() => navigator.storage.estimate());

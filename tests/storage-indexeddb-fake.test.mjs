@@ -24,6 +24,7 @@ function quotaAtCommit(method) {
 storageContract("indexeddb (fake-indexeddb)", {
   open: async (name) => indexedDBStorage(name, { chunkBytes: CHUNK }),
   faults: {
+    message: /quota exceeded/i,
     async arm() {
       IDBObjectStore.prototype.put = quotaAtCommit(real.put);
       IDBObjectStore.prototype.add = quotaAtCommit(real.add);
