@@ -74,6 +74,7 @@ storageContract("durable-object (workerd)", {
   faults: {
     arm: () => call("/faults?armed=1", { tenant: "faults" }),
     disarm: () => call("/faults?armed=0", { tenant: "faults" }),
+    message: /Durable Object storage could not (append a log entry|write a snapshot): injected storage failure \(disk full\)/,
   },
 });
 
