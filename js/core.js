@@ -15,6 +15,30 @@ import { KraiterError, fromCore, invalid } from "./errors.js";
 const COMPACT_MIN_BYTES = 16 << 20;
 const COMPACT_FACTOR = 2;
 
+/** Thrown by `finiteOnly`: NaN and ±Infinity have no JSON form. */
+class NonFinite extends Error {}
+
+/**
+ * JSON.stringify replacer. Left alone, stringify sends NaN and ±Infinity as
+ * null, which the API reads as "absent" (a NaN timestamp would become now, a
+ * NaN property on update would delete the key); they are rejected instead.
+ */
+function finiteOnly(key, value) {
+  if (typeof value === "number" && !Number.isFinite(value)) throw new NonFinite();
+  return value;
+}
+
+/** The path of the first non-finite number in `v` (for the error message). */
+function nonFinitePath(v, path = "") {
+  if (typeof v === "number") return Number.isFinite(v) ? null : path;
+  if (v === null || typeof v !== "object" || typeof v.toJSON === "function") return null;
+  for (const [k, x] of Object.entries(v)) {
+    const p = nonFinitePath(x, Array.isArray(v) ? `${path}[${k}]` : path ? `${path}.${k}` : k);
+    if (p !== null) return p;
+  }
+  return null;
+}
+
 function randomSeed() {
   return Array.from(crypto.getRandomValues(new Uint32Array(4)));
 }
@@ -79,8 +103,17 @@ export class Core {
     const now = this.now();
     let text;
     try {
-      text = JSON.stringify({ cmd, now, seed: seed ? randomSeed() : undefined, input });
+      text = JSON.stringify({ cmd, now, seed: seed ? randomSeed() : undefined, input }, finiteOnly);
     } catch (e) {
+      if (e instanceof NonFinite) {
+        let path = "";
+        try {
+          path = nonFinitePath(input) ?? "";
+        } catch {
+          // a cycle or extreme depth after the number: report it without a path
+        }
+        throw invalid(path, "must be a finite number (NaN and Infinity have no JSON form)");
+      }
       throw invalid("", `input cannot be serialised as JSON: ${e.message}`);
     }
     return text;

@@ -111,6 +111,13 @@ impl<'de> Deserialize<'de> for Props<'de> {
 pub fn props<'a>(v: Option<&'a RawValue>, path: &str) -> Result<Props<'a>> {
     match present(v) {
         None => Ok(Props(Vec::new())),
-        Some(r) => serde_json::from_str(r.get()).map_err(|_| Error::invalid(path, "properties must be an object")),
+        Some(r) => {
+            let p: Props = serde_json::from_str(r.get()).map_err(|_| Error::invalid(path, "properties must be an object"))?;
+            // A string that does not decode (a lone surrogate escape) would be stored as "".
+            if let Some((k, _)) = p.0.iter().find(|(_, v)| v.get().starts_with('"') && string(v).is_none()) {
+                return Err(Error::invalid(crate::error::join_path(path, k), "strings must be valid Unicode (no lone surrogates)"));
+            }
+            Ok(p)
+        }
     }
 }
