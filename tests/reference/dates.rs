@@ -1,7 +1,9 @@
 //! ISO 8601 as the README defines it: `YYYY-MM-DD` (midnight UTC) or
 //! `YYYY-MM-DDTHH:MM[:SS[.f+]]` followed by `Z`, `±HH:MM`, `±HHMM` or nothing
-//! (UTC); the instant must fall in years 0000-9999. Calendar arithmetic is
-//! chrono's, not the engine's.
+//! (UTC); the instant must fall in years 0000-9999. The engine also takes the
+//! RFC 3339 spellings `t` or a space for `T`, `z` for `Z` and `,` for `.`
+//! (found by the `rules` fuzz target; not yet in the README), and so does
+//! this reference. Calendar arithmetic is chrono's, not the engine's.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 
@@ -31,9 +33,9 @@ pub fn parse(s: &str) -> Option<i64> {
     if rest.is_empty() {
         return in_range(date.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis());
     }
-    let rest = rest.strip_prefix('T')?;
+    let rest = rest.strip_prefix(['T', 't', ' '])?;
     // Split the zone off the end.
-    let (clock, offset_min) = if let Some(c) = rest.strip_suffix('Z') {
+    let (clock, offset_min) = if let Some(c) = rest.strip_suffix(['Z', 'z']) {
         (c, 0i64)
     } else if let Some(i) = rest.rfind(['+', '-']) {
         let (c, z) = rest.split_at(i);
@@ -61,7 +63,7 @@ pub fn parse(s: &str) -> Option<i64> {
         (0, 0)
     } else {
         let sp = sec_part.strip_prefix(':')?;
-        let (ss, frac) = match sp.split_once('.') {
+        let (ss, frac) = match sp.split_once(['.', ',']) {
             Some((ss, f)) => (ss, Some(f)),
             None => (sp, None),
         };
