@@ -38,46 +38,46 @@ impl Bitset {
 
     /// Slots whose column code has a true verdict; slots past the end of
     /// `codes` are absent (code 0). This is the inner loop of every property
-    /// condition, so it works a word at a time without per-slot branches.
+    /// condition.
     pub fn from_codes(len: usize, codes: &[u32], verdict: &[bool]) -> Self {
         let table: Vec<u64> = verdict.iter().map(|&v| u64::from(v)).collect();
-        let absent = table.first().copied().unwrap_or(0);
-        let at = |c: u32| table.get(c as usize).copied().unwrap_or(0);
-        let n = codes.len().min(len);
+        let absent = table.first().copied().unwrap_or(0) == 1;
+        Bitset::from_slice(len, codes, absent, |c| table.get(c as usize).copied().unwrap_or(0) == 1)
+    }
+
+    /// Slot i is `f(data[i])`, or `rest` past the end of `data`. Works a
+    /// word at a time with no per-slot branches, so simple predicates
+    /// vectorise.
+    pub fn from_slice<T: Copy>(len: usize, data: &[T], rest: bool, f: impl Fn(T) -> bool) -> Self {
+        let n = data.len().min(len);
         let mut words = Vec::with_capacity(len.div_ceil(64));
-        let chunks = codes[..n].chunks_exact(64);
-        let rest = chunks.remainder();
+        let chunks = data[..n].chunks_exact(64);
+        let tail = chunks.remainder();
         for chunk in chunks {
             let mut w = 0u64;
-            for (j, &c) in chunk.iter().enumerate() {
-                w |= at(c) << j;
+            for (j, &x) in chunk.iter().enumerate() {
+                w |= u64::from(f(x)) << j;
             }
             words.push(w);
         }
-        let mut b = Bitset { words, len };
-        let mut i = n - rest.len();
         let mut w = 0u64;
-        for &c in rest {
-            w |= at(c) << (i % 64);
-            i += 1;
+        for (j, &x) in tail.iter().enumerate() {
+            w |= u64::from(f(x)) << j;
         }
-        // Slots beyond the column are absent.
-        while i < len {
-            if i % 64 == 0 && i + 64 <= len {
-                b.words.push(if absent == 1 { !0 } else { 0 });
-                i += 64;
-                continue;
-            }
-            w |= absent << (i % 64);
-            i += 1;
-            if i % 64 == 0 {
-                b.words.push(w);
-                w = 0;
+        let mut i = n;
+        if rest {
+            // Fill the slots past `data` up to the end of the partial word.
+            while i < len && i % 64 != 0 {
+                w |= 1 << (i % 64);
+                i += 1;
             }
         }
-        if i % 64 != 0 {
-            b.words.push(w);
+        if n % 64 != 0 {
+            words.push(w);
         }
+        words.resize(len.div_ceil(64), if rest { !0 } else { 0 });
+        let mut b = Bitset { words, len };
+        b.trim();
         b
     }
 

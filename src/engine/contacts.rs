@@ -3,6 +3,8 @@
 //! monotonic ULIDs, id order too). Each property key is a dictionary-encoded
 //! column of `u32` codes.
 
+use std::cell::{Ref, RefCell};
+
 use rustc_hash::FxHashMap as HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -47,6 +49,15 @@ pub struct Contacts {
     /// Lower-cased email → slot, for live contacts.
     #[serde(skip)]
     by_email: HashMap<Box<str>, u32>,
+    /// Per slot, the lower-cased email where it differs, filled in lazily
+    /// for string conditions on `email`.
+    #[serde(skip)]
+    emails_lower: RefCell<Vec<Option<Box<str>>>>,
+}
+
+fn lower_if_different(s: &str) -> Option<Box<str>> {
+    let l = s.to_lowercase();
+    (l != s).then(|| l.into_boxed_str())
 }
 
 /// Emails compare case-insensitively.
@@ -81,6 +92,17 @@ impl Contacts {
 
     pub fn email(&self, slot: usize) -> &str {
         &self.emails[slot]
+    }
+
+    /// Lower-cased emails per slot (`None`: already lower-case); `None` if
+    /// the cache is borrowed, which the evaluator never does.
+    pub fn lowered_emails(&self) -> Option<Ref<'_, Vec<Option<Box<str>>>>> {
+        {
+            let mut cache = self.emails_lower.try_borrow_mut().ok()?;
+            let from = cache.len();
+            cache.extend(self.emails[from..].iter().map(|e| lower_if_different(e)));
+        }
+        self.emails_lower.try_borrow().ok()
     }
 
     pub fn created_at(&self, slot: usize) -> i64 {
@@ -157,6 +179,9 @@ impl Contacts {
     pub fn set_email(&mut self, slot: usize, email: String) {
         self.by_email.remove(&email_key(&self.emails[slot]));
         self.by_email.insert(email_key(&email), slot as u32);
+        if let Some(l) = self.emails_lower.get_mut().get_mut(slot) {
+            *l = lower_if_different(&email);
+        }
         self.emails[slot] = email.into();
     }
 

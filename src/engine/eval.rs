@@ -61,7 +61,13 @@ fn condition(c: &Condition, contacts: &Contacts, events: &Events, now: i64) -> B
             }
             Some(col) => Bitset::from_codes(slots, &col.codes, &verdicts(&p, &col.dict)),
         },
-        Field::Email => Bitset::from_fn(slots, |s| p.matches(View::Str(contacts.email(s)))),
+        Field::Email => match (p.needs() == Needs::Lower).then(|| contacts.lowered_emails()).flatten() {
+            Some(lower) => Bitset::from_fn(slots, |s| {
+                let raw = contacts.email(s);
+                p.matches(View::Text { raw, lower: lower.get(s).and_then(|l| l.as_deref()).unwrap_or(raw), date: None })
+            }),
+            None => Bitset::from_fn(slots, |s| p.matches(View::Str(contacts.email(s)))),
+        },
         Field::CreatedAt => Bitset::from_fn(slots, |s| p.matches(View::Date(contacts.created_at(s)))),
         Field::UpdatedAt => Bitset::from_fn(slots, |s| p.matches(View::Date(contacts.updated_at(s)))),
         Field::Suppressed => {

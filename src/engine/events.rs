@@ -95,7 +95,7 @@ impl NameIndex {
     /// Slots (of `slots`) with a timestamp in `lo..=hi`, where `lo > i64::MIN`.
     fn occurred(&self, slots: usize, lo: i64, hi: i64) -> Bitset {
         let n = self.last.len().min(slots);
-        let mut b = Bitset::from_fn(slots, |c| c < n && lo <= self.last[c] && self.last[c] <= hi);
+        let mut b = Bitset::from_slice(slots, &self.last[..n], false, |t| lo <= t && t <= hi);
         if self.max_ts > hi {
             // Some contacts have events after `hi`: their latest says nothing
             // about the window, so search their rows.

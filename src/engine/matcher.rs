@@ -2,6 +2,7 @@
 //! SPEC section 3, for a single value. The evaluator calls this once per
 //! distinct value of a column, never once per contact.
 
+use memchr::memmem::Finder;
 use rustc_hash::FxHashSet as HashSet;
 
 use crate::rules::{Op, Operand, Scalar};
@@ -49,6 +50,8 @@ pub struct Prepared<'a> {
     op: Op,
     operand: &'a Operand,
     lower: Option<String>,
+    /// A substring searcher for `lower`, built once per evaluation.
+    finder: Option<Finder<'static>>,
     set: Option<HashSet<Key<'a>>>,
 }
 
@@ -70,7 +73,8 @@ impl<'a> Prepared<'a> {
             ),
             _ => None,
         };
-        Prepared { op, operand, lower, set }
+        let finder = lower.as_deref().map(|t| Finder::new(t.as_bytes()).into_owned());
+        Prepared { op, operand, lower, finder, set }
     }
 
     /// Which derived forms of a string this condition reads.
@@ -139,7 +143,10 @@ impl<'a> Prepared<'a> {
                 Ok(items) => items.iter().any(|e| matches!(e, serde_json::Value::String(s) if s.to_lowercase() == *t)),
                 Err(_) => false,
             },
-            _ => self.text(v, |s, t| s.contains(t)),
+            _ => match &self.finder {
+                Some(f) => self.text(v, |s, _| f.find(s.as_bytes()).is_some()),
+                None => false,
+            },
         }
     }
 }

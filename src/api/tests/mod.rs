@@ -83,6 +83,19 @@ fn absent_and_null_properties() {
 }
 
 #[test]
+fn email_conditions_follow_email_changes() {
+    let mut e = Engine::new();
+    let a = contact(&mut e, "Ann@X.io", json!({}));
+    contact(&mut e, "bob@y.io", json!({}));
+    let ends = |v: &str| json!([{ "field": "email", "op": "ends_with", "value": v }]);
+    assert_eq!(count(&mut e, ends("@x.IO")), 1);
+    exec(&mut e, "contacts.update", json!({ "id": a, "email": "Ann@Y.io" }));
+    assert_eq!(count(&mut e, ends("@x.io")), 0);
+    assert_eq!(count(&mut e, ends("@Y.IO")), 2);
+    assert_eq!(count(&mut e, json!([{ "field": "email", "op": "contains", "value": "ANN@" }])), 1);
+}
+
+#[test]
 fn type_strict_equality_and_numeric_order() {
     let mut e = Engine::new();
     contact(&mut e, "a@x.io", json!({ "v": 1 }));
