@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks, and costs seconds when all is there:
 # the wasm32 Rust target, the wasm-bindgen CLI at exactly the crate's version,
-# Debian's Chromium and ChromeDriver (browser tests and benches), and the npm
-# dependencies from the lock file.
+# Debian's Chromium and ChromeDriver (browser tests and benches), cargo-fuzz
+# (the fuzz smoke), and the npm dependencies from the lock file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +21,15 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   export DEBIAN_FRONTEND=noninteractive
   apt-get update
   apt-get install -y chromium chromium-driver
+fi
+
+# The fuzz smoke in npm test (scripts/fuzz.mjs) needs cargo-fuzz and the
+# nightly toolchain; nightly comes with the machine when it can be had.
+if ! cargo +nightly --version >/dev/null 2>&1; then
+  rustup toolchain install nightly --profile minimal || echo "no nightly toolchain: the fuzz smoke will be skipped"
+fi
+if [ "$(cargo fuzz --version 2>/dev/null | awk '{ print $2 }')" != "0.13.2" ]; then
+  cargo install cargo-fuzz --version 0.13.2 --locked
 fi
 
 lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)

@@ -1,5 +1,6 @@
 // `npm test`: every layer in order, stopping at the first failure.
-//   1. the Rust core natively (cargo test)
+//   1. the Rust core natively (cargo test), the differential tests
+//      (tests/differential.rs) and a short fuzz run (scripts/fuzz.mjs)
 //   2. the package build (wasm + glue)
 //   3. the wasm boundary in Node (wasm-bindgen-test)
 //   4. the TypeScript declarations (tsc --noEmit on a usage file)
@@ -32,6 +33,8 @@ function testFiles(dir) {
 const only = process.argv.slice(2);
 if (!process.env.SKIP_RUST) {
   step("Rust core (native)", "cargo", ["test", "--lib"]);
+  step("Differential tests: engine vs reference model (proptest)", "cargo", ["test", "--test", "differential"]);
+  step("Fuzz smoke: each cargo-fuzz target for 10 s", "node", ["scripts/fuzz.mjs", "10", "--if-available"]);
   step("Build", "node", ["scripts/build.mjs"]);
   step("wasm boundary (wasm-bindgen-test in Node)", "cargo", ["test", "--target", "wasm32-unknown-unknown", "--test", "wasm"], {
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: "wasm-bindgen-test-runner",
