@@ -22,7 +22,6 @@ export function serveKraiter({ tasks = {} } = {}, scope = self) {
   let kraiter = null;
   let release = null; // ends the Web Lock held on the database
   let opened = null; // the options it was opened with
-  let reopening = null; // while compact() closes and reopens, other calls wait for it
 
   const reply = (id, body) => scope.postMessage({ id, ...body });
 
@@ -48,27 +47,15 @@ export function serveKraiter({ tasks = {} } = {}, scope = self) {
 
   /**
    * Leaves the database as one snapshot and no log, so the next page load
-   * reads a few large values instead of replaying big imports. Closing
-   * compacts; reopening (keeping the Web Lock) carries on.
+   * reads a few large values instead of replaying big imports.
    */
   async function compact() {
     const k = ready();
-    if (!opened.storageName) return null;
-    let done;
-    reopening = new Promise((resolve) => { done = resolve; });
-    try {
-      kraiter = null;
-      await k.close();
-      kraiter = await openKraiter(opened);
-    } finally {
-      reopening = null;
-      done();
-    }
+    if (opened.storageName) await k.compact();
     return null;
   }
 
   async function handle({ id, op, method, args = [], name, options }) {
-    while (reopening) await reopening;
     switch (op) {
       case "open":
         return open(options ?? {}, id);

@@ -7,3 +7,5 @@ import { setWasmLoader } from "./wasm-init.js";
 setWasmLoader(() => init({ module_or_path: new URL("./wasm/kraiter_segments_bg.wasm", import.meta.url) }));
 
 export * from "./exports.js";
+export { indexedDBStorage } from "./storage/indexeddb.js";
+export { openInWorker } from "./browser-client.js";

@@ -14,6 +14,13 @@ import { KraiterError, fromCore, invalid } from "./errors.js";
  */
 const COMPACT_MIN_BYTES = 16 << 20;
 const COMPACT_FACTOR = 2;
+/**
+ * After a burst of mutations, once the instance has been idle this long, a
+ * log of at least IDLE_COMPACT_BYTES is compacted too, so a tab closed
+ * without close() still reopens from one snapshot.
+ */
+const IDLE_MS = 1000;
+const IDLE_COMPACT_BYTES = 1 << 20;
 
 /** Thrown by `finiteOnly`: NaN and ±Infinity have no JSON form. */
 class NonFinite extends Error {}
@@ -51,6 +58,7 @@ export class Core {
   #logBytes = 0;
   #snapshotBytes = 0;
   #closed = false;
+  #idleTimer = null;
 
   constructor(engine, storage, clock, logBytes, snapshotBytes) {
     this.#engine = engine;
@@ -60,14 +68,8 @@ export class Core {
     this.#snapshotBytes = snapshotBytes;
   }
 
-  /** Loads the snapshot and replays the log after it. */
-  static async open(storage, clock) {
-    let state;
-    try {
-      state = await storage.load();
-    } catch (e) {
-      throw fromCore(e);
-    }
+  /** Builds the engine from what `storage.load()` returned: the snapshot, then the log replayed. */
+  static restore(state, storage, clock) {
     const { snapshot, log = [] } = state ?? {};
     let engine;
     try {
@@ -161,19 +163,36 @@ export class Core {
     }
     const reply = this.#engine.commit();
     this.#logBytes += entry.length;
-    if (this.#logBytes > Math.max(COMPACT_MIN_BYTES, COMPACT_FACTOR * this.#snapshotBytes)) await this.#compact();
+    if (this.#logBytes > Math.max(COMPACT_MIN_BYTES, COMPACT_FACTOR * this.#snapshotBytes)) await this.#compact(false);
+    this.#scheduleIdleCompaction();
     return reply == null ? undefined : JSON.parse(reply);
   }
 
-  async #compact() {
+  #scheduleIdleCompaction() {
+    if (this.#idleTimer !== null) clearTimeout(this.#idleTimer);
+    this.#idleTimer = setTimeout(() => {
+      this.#idleTimer = null;
+      if (!this.#closed && this.#logBytes >= IDLE_COMPACT_BYTES) this.enqueue(() => this.#compact(false));
+    }, IDLE_MS);
+    this.#idleTimer.unref?.(); // never keeps a Node process alive
+  }
+
+  /** Writes a snapshot and empties the log, after queued work. */
+  compact() {
+    return this.enqueue(() => this.#compact(true));
+  }
+
+  async #compact(report) {
+    if (this.#closed) return;
     const snapshot = this.#engine.snapshot();
     try {
       await this.#storage.compact(snapshot);
       this.#logBytes = 0;
       this.#snapshotBytes = snapshot.length;
-    } catch {
+    } catch (e) {
       // The snapshot and log already stored are still a complete state;
-      // compaction is retried after the next mutation.
+      // automatic compaction is simply tried again later.
+      if (report) throw fromCore(e);
     }
   }
 
@@ -189,7 +208,8 @@ export class Core {
   async close() {
     if (this.#closed) return;
     await this.#queue;
-    if (this.#logBytes > 0) await this.#compact(); // the next open reads one snapshot
+    if (this.#idleTimer !== null) clearTimeout(this.#idleTimer);
+    if (this.#logBytes > 0) await this.#compact(false); // the next open reads one snapshot
     this.#closed = true;
     this.#engine.free();
     await this.#storage.close?.();

@@ -179,6 +179,8 @@ export class Kraiter {
   readonly segments: SegmentsResource;
   readonly contacts: ContactsResource;
   readonly events: EventsResource;
+  /** Writes a snapshot and empties the storage log now (also automatic). */
+  compact(): Promise<void>;
   /** Waits for queued work, then releases wasm memory and the storage handle. */
   close(): Promise<void>;
 }
@@ -187,6 +189,31 @@ export function memoryStorage(): StorageAdapter;
 /** Node only. */
 export function fileStorage(dir: string): StorageAdapter;
 /** Browsers only. */
-export function indexedDBStorage(name: string): StorageAdapter;
+export function indexedDBStorage(
+  name: string,
+  options?: { chunkBytes?: number; blockedTimeoutMs?: number; durability?: "strict" | "relaxed" | "default" },
+): StorageAdapter;
+
+/** Browsers only: a Kraiter running in a module Web Worker, with the same SDK surface. */
+export interface WorkerKraiter {
+  readonly segments: SegmentsResource;
+  readonly contacts: ContactsResource;
+  readonly events: EventsResource;
+  stats(): Promise<{ contacts: number; events: number; segments: number; heapBytes: number }>;
+  compact(): Promise<void>;
+  task(name: string, args?: unknown, options?: { onProgress?: (progress: unknown) => void }): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** Browsers only. */
+export function openInWorker(options?: {
+  /** IndexedDB database; null keeps the data in worker memory. */
+  storageName?: string | null;
+  /** A fixed clock (epoch ms), for tests and demos. */
+  now?: number;
+  worker?: Worker | URL | string;
+  /** Another tab holds this database; opening waits for it. */
+  onWaiting?: () => void;
+}): Promise<WorkerKraiter>;
 /** Cloudflare Workers only: pass `state.storage` of a Durable Object. */
 export function durableObjectStorage(storage: unknown): StorageAdapter;

@@ -9,3 +9,4 @@ setWasmLoader(async () => {
 });
 
 export * from "./exports.js";
+export { fileStorage } from "./storage/file.js";

@@ -109,3 +109,21 @@ test("KraiterError carries code, status, message and details, and serialises to 
   const bad = await Kraiter.open({ now: () => NaN });
   await rejects(assert, bad.contacts.create({ email: "a@x.io" }), "VALIDATION_ERROR");
 });
+
+test("compact() and an idle instance both leave one snapshot and an empty log", async () => {
+  const storage = memoryStorage();
+  const { kraiter } = await open({ storage });
+  await kraiter.contacts.import(Array.from({ length: 12_000 }, (_, i) => ({ email: `u${i}@example.com`, properties: { pad: "y".repeat(80) } })));
+  assert.ok((await storage.load()).log.length > 0);
+  await kraiter.compact();
+  let stored = await storage.load();
+  assert.equal(stored.log.length, 0);
+  assert.ok(stored.snapshot.length > 0);
+  await kraiter.contacts.import(Array.from({ length: 12_000 }, (_, i) => ({ email: `v${i}@example.com`, properties: { pad: "z".repeat(80) } })));
+  assert.equal((await storage.load()).log.length, 1, "over 1 MB of log, but not yet idle");
+  await new Promise((r) => setTimeout(r, 1500));
+  stored = await storage.load();
+  assert.equal(stored.log.length, 0, "compacted once idle");
+  const again = await Kraiter.open({ storage, now: () => T0 });
+  assert.equal((await again.segments.preview([{ field: "email", op: "starts_with", value: "v" }])).count, 12_000);
+});
