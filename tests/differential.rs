@@ -30,6 +30,7 @@ const CASES_WORLDS: u32 = 1200;
 const CASES_WINDOWS: u32 = 1500;
 const CASES_RULES: u32 = 3000;
 const CASES_DATES: u32 = 3000;
+const CASES_RECOMPUTE: u32 = 400;
 /// Invalid-choice weights (see `field`): worlds want mostly valid rules, the validation test many invalid ones.
 const NOISE_WORLDS: u32 = 12;
 const NOISE_RULES: u32 = 2;
@@ -380,6 +381,42 @@ proptest! {
     #[test]
     fn iso_dates_parse_like_the_reference(s in prop_oneof![date_text(), "[0-9:.,+TtZz -]{0,26}", "[0-9]{4}-[01][0-9]-[0-3][0-9]([Tt ][0-2][0-9]:[0-5][0-9](:[0-6][0-9]([.,][0-9]{1,4})?)?([Zz]|[+-][0-2][0-9]:?[0-5][0-9])?)?"]) {
         prop_assert_eq!(kraiter_segments::time::parse_iso(&s), dates::parse(&s), "{}", s);
+    }
+}
+
+proptest! {
+    #![proptest_config(config(CASES_RECOMPUTE))]
+
+    /// Recomputation: after more changes, a member that was a member at the
+    /// previous computation keeps its joinedAt; a new one joins at this
+    /// computation's now; one that left (or was deleted) is gone.
+    #[test]
+    fn recompute_keeps_joined_at_of_continuing_members(
+        before in vec(op(), 0..25),
+        between in vec(op(), 0..15),
+        r in rule(NOISE_WORLDS).prop_filter("valid rules", rules::valid),
+        gap in select(vec![1i64, HOUR, DAY]),
+    ) {
+        let mut h = Harness::new(START);
+        for op in &before {
+            h.apply(op).map_err(TestCaseError::fail)?;
+        }
+        let (t1, t2) = (NOW, NOW + gap);
+        let first = h.expected_members(&r, t1);
+        let id = h.compute_new_segment(&r, t1).map_err(TestCaseError::fail)?;
+        for op in &between {
+            h.apply(op).map_err(TestCaseError::fail)?;
+        }
+        h.recompute(&id, t2).map_err(TestCaseError::fail)?;
+        let want: Vec<(String, String)> = h
+            .expected_members(&r, t2)
+            .into_iter()
+            .map(|m| {
+                let at = if first.contains(&m) { t1 } else { t2 };
+                (m, dates::format(at))
+            })
+            .collect();
+        prop_assert_eq!(h.members(&id).map_err(TestCaseError::fail)?, want);
     }
 }
 

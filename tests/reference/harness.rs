@@ -210,6 +210,27 @@ impl Harness {
         Ok(())
     }
 
+    /// Creates a segment and computes it at `now` (the rules must be valid); returns its id.
+    pub fn compute_new_segment(&mut self, rules: &Value, now: i64) -> Result<String, String> {
+        let e = self.entry("segments.create", json!({ "name": "s", "rules": rules }), self.now);
+        let seg: Value = serde_json::from_str(&self.engine.execute(&e).map_err(|e| format!("create: {e:?}"))?).unwrap();
+        let id = seg["id"].as_str().unwrap().to_string();
+        self.recompute(&id, now)?;
+        Ok(id)
+    }
+
+    pub fn recompute(&mut self, id: &str, now: i64) -> Result<(), String> {
+        let e = self.entry("segments.compute", json!({ "id": id }), now);
+        self.engine.execute(&e).map(drop).map_err(|e| format!("compute: {e:?}"))
+    }
+
+    /// Every member of segment `id` as (contact id, joinedAt).
+    pub fn members(&mut self, id: &str) -> Result<Vec<(String, String)>, String> {
+        let e = self.entry("segments.listMembers", json!({ "id": id, "limit": 100 }), self.now);
+        let page: Value = serde_json::from_str(&self.engine.query(&e).map_err(|e| format!("members: {e:?}"))?).unwrap();
+        Ok(page["data"].as_array().unwrap().iter().map(|m| (m["id"].as_str().unwrap().into(), m["joinedAt"].as_str().unwrap().into())).collect())
+    }
+
     /// Replaces the engine by one restored from its own snapshot.
     pub fn restore(&mut self) -> Result<(), String> {
         let bytes = self.engine.snapshot();
