@@ -95,8 +95,8 @@ impl<'de> Deserialize<'de> for Props<'de> {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> std::result::Result<Props<'de>, A::Error> {
                 let mut out = Vec::with_capacity(m.size_hint().unwrap_or(8));
+                // A repeated key is kept twice; applied in order, the last wins.
                 while let Some((k, v)) = m.next_entry::<Cow<'de, str>, &'de RawValue>()? {
-                    out.retain(|(x, _): &(Cow<str>, &RawValue)| *x != k);
                     out.push((k, v));
                 }
                 Ok(Props(out))
