@@ -10,15 +10,16 @@ use super::input::{self, opt};
 use super::output::{json, ContactOut, Page};
 use super::plan::{Batch, ContactEdit, Plan, Planned, Reply};
 use super::records::{self, ContactRec};
-use crate::engine::contacts::{email_key, NewContact};
+use crate::engine::contacts::{email_key, Change, NewContact, Val};
 use crate::engine::snapshot::Store;
 use crate::engine::value::PValue;
 use crate::error::{Error, Result};
 
 pub fn create(store: &Store, input: &RawValue, now: i64, mut gen: IdGen) -> Result<Planned> {
     let rec: ContactRec = records::record(input, "")?;
-    let email = input::email(records::small(rec.email).as_ref(), "email")?;
-    let properties = records::props(rec.properties, "properties")?.0.into_iter().map(|(k, v)| (k.into_owned(), records::value(v))).collect();
+    let email = records::email(rec.email, "email")?;
+    let props = records::props(rec.properties, "properties")?;
+    let properties = records::plan_changes(&store.contacts, props, false, "properties")?;
     if store.contacts.slot_of_email(&email).is_some() {
         return Err(Error::conflict(format!("A contact with email {} already exists.", input::clip(&email))));
     }
@@ -31,12 +32,12 @@ pub fn create(store: &Store, input: &RawValue, now: i64, mut gen: IdGen) -> Resu
 }
 
 /// Property changes: a key set to `null` is removed.
-fn changes(v: Option<&Value>, path: &str) -> Result<Vec<(String, Option<PValue>)>> {
+fn changes(store: &Store, v: Option<&Value>, path: &str) -> Result<Vec<Change>> {
     match v {
         None => Ok(Vec::new()),
         Some(Value::Object(m)) => Ok(m
             .iter()
-            .map(|(k, v)| (k.clone(), if v.is_null() { None } else { Some(PValue::from_json(v)) }))
+            .map(|(k, v)| (store.contacts.plan_key(k), (!v.is_null()).then(|| Val::New(PValue::from_json(v)))))
             .collect()),
         Some(_) => Err(Error::invalid(path, "properties must be an object")),
     }
@@ -54,7 +55,7 @@ pub fn update(store: &Store, input: &Value, now: i64) -> Result<Planned> {
         None => None,
         Some(v) => Some(input::email(Some(v), "email")?),
     };
-    let properties = changes(opt(m, "properties"), "properties")?;
+    let properties = changes(store, opt(m, "properties"), "properties")?;
     if let Some(e) = &email {
         if store.contacts.slot_of_email(e).is_some_and(|s| s != slot) {
             return Err(Error::conflict(format!("A contact with email {} already exists.", input::clip(e))));
@@ -85,28 +86,20 @@ pub fn import(store: &Store, input: &RawValue, now: i64, mut gen: IdGen) -> Resu
         // Paths are built only on error: this loop runs a million times.
         let under = |e: Error| e.under(&format!("[{i}]"));
         let rec: ContactRec = records::record(raw, "").map_err(under)?;
-        let email = input::email(records::small(rec.email).as_ref(), "email").map_err(under)?;
+        let email = records::email(rec.email, "email").map_err(under)?;
         let props = records::props(rec.properties, "properties").map_err(under)?;
         let key = email_key(&email);
-        if let Some(&ci) = created_by_email.get(&key) {
-            let c = &mut batch.creates[ci];
-            for (k, v) in props.0 {
-                c.properties.retain(|(x, _)| *x != k);
-                if v.get() != "null" {
-                    c.properties.push((k.into_owned(), records::value(v)));
-                }
-            }
+        if let Some(&ci) = created_by_email.get(key.as_ref()) {
+            // A later record for a contact this batch creates: merge like an update.
+            let changes = records::plan_changes(&store.contacts, props, true, "properties").map_err(under)?;
+            batch.creates[ci].properties.extend(changes);
         } else if let Some(slot) = store.contacts.slot_of_email(&email) {
-            let properties = props
-                .0
-                .into_iter()
-                .map(|(k, v)| (k.into_owned(), if v.get() == "null" { None } else { Some(records::value(v)) }))
-                .collect();
+            let properties = records::plan_changes(&store.contacts, props, true, "properties").map_err(under)?;
             batch.edits.push(ContactEdit { slot, email: None, properties, at: now });
             updated += 1;
         } else {
-            let properties = props.0.into_iter().map(|(k, v)| (k.into_owned(), records::value(v))).collect();
-            created_by_email.insert(key, batch.creates.len());
+            let properties = records::plan_changes(&store.contacts, props, false, "properties").map_err(under)?;
+            created_by_email.insert(key.into(), batch.creates.len());
             batch.creates.push(NewContact { id: gen.next(), email, properties, at: now });
         }
     }

@@ -46,7 +46,7 @@ impl Builder<'_> {
                 return Err(Error::invalid("properties", "properties must be an object"));
             }
         }
-        let ts = input::timestamp(records::small(r.timestamp).as_ref(), "timestamp", self.now)?;
+        let ts = records::timestamp(r.timestamp, "timestamp", self.now)?;
         let who = match (records::present(r.contact_id), records::present(r.email)) {
             (Some(_), Some(_)) => {
                 return Err(Error::invalid("contactId", "give exactly one of contactId and email, not both"))
@@ -60,7 +60,7 @@ impl Builder<'_> {
                 None => return Err(Error::invalid("contactId", "contactId must be a string")),
             },
             (None, Some(raw)) => {
-                let email = input::email(records::small(Some(raw)).as_ref(), "email")?;
+                let email = records::email(Some(raw), "email")?;
                 Who::Slot(self.slot_for_email(email, gen))
             }
         };
@@ -81,7 +81,7 @@ impl Builder<'_> {
         if let Some(s) = self.store.contacts.slot_of_email(&email) {
             return s as u32;
         }
-        let key = email_key(&email);
+        let key: Box<str> = email_key(&email).into();
         if let Some(&s) = self.new_by_email.get(&key) {
             return s;
         }

@@ -26,11 +26,17 @@ pub fn opt<'a>(m: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
 pub fn email(v: Option<&Value>, path: &str) -> Result<String> {
     let Some(v) = v else { return Err(Error::invalid(path, "email is required")) };
     let Value::String(s) = v else { return Err(Error::invalid(path, "email must be a string")) };
+    email_str(s, path).map(str::to_string)
+}
+
+/// Checks an email address: `@` with text on both sides, no spaces or
+/// control characters, at most 320 characters.
+pub fn email_str<'a>(s: &'a str, path: &str) -> Result<&'a str> {
     let ok = s.chars().count() <= MAX_EMAIL_CHARS
         && !s.chars().any(|c| c.is_whitespace() || c.is_control())
         && matches!(s.rsplit_once('@'), Some((local, domain)) if !local.is_empty() && !domain.is_empty());
     if ok {
-        Ok(s.clone())
+        Ok(s)
     } else {
         Err(Error::invalid(path, format!("'{}' is not an email address", clip(s))))
     }

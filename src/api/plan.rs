@@ -4,10 +4,9 @@
 
 use super::ids;
 use super::output::{json, ContactOut, SegmentOut};
-use crate::engine::contacts::NewContact;
+use crate::engine::contacts::{Change, NewContact};
 use crate::engine::segments::Segment;
 use crate::engine::snapshot::Store;
-use crate::engine::value::PValue;
 use crate::rules::Rules;
 use crate::time::format_iso;
 
@@ -15,7 +14,7 @@ use crate::time::format_iso;
 pub struct ContactEdit {
     pub slot: usize,
     pub email: Option<String>,
-    pub properties: Vec<(String, Option<PValue>)>,
+    pub properties: Vec<Change>,
     pub at: i64,
 }
 
@@ -88,8 +87,8 @@ pub fn apply(store: &mut Store, p: Planned) -> String {
                 if let Some(email) = e.email {
                     store.contacts.set_email(e.slot, email);
                 }
-                for (k, v) in e.properties {
-                    store.contacts.set_property(e.slot, &k, v);
+                for change in e.properties {
+                    store.contacts.apply(e.slot, change);
                 }
                 store.contacts.touch(e.slot, e.at);
             }

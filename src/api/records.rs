@@ -14,7 +14,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use crate::engine::value::PValue;
+use crate::engine::contacts::{Change, Contacts};
+use crate::engine::value::PRef;
 use crate::error::{Error, Result};
 
 /// The fields of a contact record the API reads.
@@ -66,20 +67,42 @@ pub fn string<'a>(v: &'a RawValue) -> Option<Cow<'a, str>> {
     serde_json::from_str::<Cow<'a, str>>(v.get()).ok()
 }
 
-/// A property value from its JSON text.
-pub fn value(raw: &RawValue) -> PValue {
-    let text = raw.get();
-    match text.as_bytes().first() {
-        Some(b'n') => PValue::Null,
-        Some(b't') => PValue::Bool(true),
-        Some(b'f') => PValue::Bool(false),
-        Some(b'"') => PValue::Str(string(raw).map(|s| s.into_owned().into_boxed_str()).unwrap_or_default()),
-        Some(b'[' | b'{') => PValue::Json(text.into()),
-        _ => match text.parse::<f64>() {
-            Ok(f) if f.is_finite() => PValue::Num(if f == 0.0 { 0.0 } else { f }),
-            _ => PValue::Null,
-        },
+/// A property value read from its JSON text, borrowed where it can be.
+pub enum PIn<'a> {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(Cow<'a, str>),
+    Json(&'a str),
+}
+
+impl PIn<'_> {
+    pub fn as_ref(&self) -> PRef<'_> {
+        match self {
+            PIn::Null => PRef::Null,
+            PIn::Bool(b) => PRef::Bool(*b),
+            PIn::Num(n) => PRef::Num(*n),
+            PIn::Str(s) => PRef::Str(s),
+            PIn::Json(j) => PRef::Json(j),
+        }
     }
+}
+
+/// A property value from its JSON text; `None` for a string that does not
+/// decode to Unicode (a lone surrogate escape).
+pub fn value(raw: &RawValue) -> Option<PIn<'_>> {
+    let text = raw.get();
+    Some(match text.as_bytes().first() {
+        Some(b'n') => PIn::Null,
+        Some(b't') => PIn::Bool(true),
+        Some(b'f') => PIn::Bool(false),
+        Some(b'"') => PIn::Str(string(raw)?),
+        Some(b'[' | b'{') => PIn::Json(text),
+        _ => match text.parse::<f64>() {
+            Ok(f) if f.is_finite() => PIn::Num(f),
+            _ => PIn::Null,
+        },
+    })
 }
 
 /// A `properties` object as (key, raw value) pairs in input order.
@@ -107,17 +130,45 @@ impl<'de> Deserialize<'de> for Props<'de> {
 }
 
 /// A `properties` field: absent or null is empty; anything but an object is
-/// an error at `path`.
+/// an error at `path`. Values are checked as they are planned (`plan_changes`).
 pub fn props<'a>(v: Option<&'a RawValue>, path: &str) -> Result<Props<'a>> {
     match present(v) {
         None => Ok(Props(Vec::new())),
-        Some(r) => {
-            let p: Props = serde_json::from_str(r.get()).map_err(|_| Error::invalid(path, "properties must be an object"))?;
-            // A string that does not decode (a lone surrogate escape) would be stored as "".
-            if let Some((k, _)) = p.0.iter().find(|(_, v)| v.get().starts_with('"') && string(v).is_none()) {
-                return Err(Error::invalid(crate::error::join_path(path, k), "strings must be valid Unicode (no lone surrogates)"));
-            }
-            Ok(p)
-        }
+        Some(r) => serde_json::from_str(r.get()).map_err(|_| Error::invalid(path, "properties must be an object")),
+    }
+}
+
+/// Plans a record's properties against the contact store: known keys and
+/// values become column indexes and codes. With `null_removes`, a `null`
+/// removes the key (updates); otherwise it is stored (creates).
+pub fn plan_changes(contacts: &Contacts, props: Props<'_>, null_removes: bool, path: &str) -> Result<Vec<Change>> {
+    let mut out = Vec::with_capacity(props.0.len());
+    for (k, raw) in props.0 {
+        let Some(v) = value(raw) else {
+            return Err(Error::invalid(crate::error::join_path(path, &k), "strings must be valid Unicode (no lone surrogates)"));
+        };
+        let key = contacts.plan_key(&k);
+        let val = if null_removes && matches!(v, PIn::Null) { None } else { Some(contacts.plan_value(&key, v.as_ref())) };
+        out.push((key, val));
+    }
+    Ok(out)
+}
+
+/// An `email` field: a string that passes `input::email_str`.
+pub fn email(v: Option<&RawValue>, path: &str) -> Result<String> {
+    let Some(raw) = present(v) else { return Err(Error::invalid(path, "email is required")) };
+    let Some(s) = raw.get().starts_with('"').then(|| string(raw)).flatten() else {
+        return Err(Error::invalid(path, "email must be a string"));
+    };
+    crate::api::input::email_str(&s, path).map(str::to_string)
+}
+
+/// An event `timestamp` field: absent means `default`.
+pub fn timestamp(v: Option<&RawValue>, path: &str, default: i64) -> Result<i64> {
+    match present(v) {
+        Some(raw) if raw.get().starts_with('"') => string(raw)
+            .and_then(|s| crate::time::parse_iso(&s))
+            .ok_or_else(|| Error::invalid(path, "timestamp must be an ISO 8601 date")),
+        other => crate::api::input::timestamp(small(other).as_ref(), path, default),
     }
 }

@@ -3,6 +3,7 @@
 //! monotonic ULIDs, id order too). Each property key is a dictionary-encoded
 //! column of `u32` codes.
 
+use std::borrow::Cow;
 use std::cell::{Ref, RefCell};
 
 use rustc_hash::FxHashMap as HashMap;
@@ -10,7 +11,7 @@ use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::bitset::Bitset;
-use super::value::{Dict, PValue};
+use super::value::{Dict, PRef, PValue};
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Column {
@@ -26,12 +27,30 @@ impl Column {
     }
 }
 
-/// A contact as it enters the store.
+/// A property key as planned: an existing column, or a new key.
+#[derive(Debug, Clone)]
+pub enum Key {
+    Col(usize),
+    New(Box<str>),
+}
+
+/// A property value as planned: a code already in the column's dictionary,
+/// or a value new to it. Planning a bulk import thus copies only what is new.
+#[derive(Debug, Clone)]
+pub enum Val {
+    Code(u32),
+    New(PValue),
+}
+
+/// A property change: set a value, or remove the key (`None`).
+pub type Change = (Key, Option<Val>);
+
+/// A contact as it enters the store. Changes apply in order.
 #[derive(Debug, Clone)]
 pub struct NewContact {
     pub id: u128,
     pub email: String,
-    pub properties: Vec<(String, PValue)>,
+    pub properties: Vec<Change>,
     pub at: i64,
 }
 
@@ -61,8 +80,12 @@ fn lower_if_different(s: &str) -> Option<Box<str>> {
 }
 
 /// Emails compare case-insensitively.
-pub fn email_key(email: &str) -> Box<str> {
-    email.to_lowercase().into()
+pub fn email_key(email: &str) -> Cow<'_, str> {
+    if email.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        Cow::Owned(email.to_lowercase())
+    } else {
+        Cow::Borrowed(email)
+    }
 }
 
 impl Contacts {
@@ -132,7 +155,7 @@ impl Contacts {
 
     /// The live slot with this email (case-insensitive).
     pub fn slot_of_email(&self, email: &str) -> Option<usize> {
-        self.by_email.get(&email_key(email)).map(|&s| s as usize)
+        self.by_email.get(email_key(email).as_ref()).map(|&s| s as usize)
     }
 
     /// Position in slot order of the first id greater than `id`.
@@ -143,42 +166,74 @@ impl Contacts {
     pub fn insert(&mut self, c: NewContact) -> usize {
         let slot = self.ids.len();
         self.ids.push(c.id);
-        self.by_email.insert(email_key(&c.email), slot as u32);
+        self.by_email.insert(email_key(&c.email).into(), slot as u32);
         self.emails.push(c.email.into());
         self.created.push(c.at);
         self.updated.push(c.at);
         self.suppressed.resize(slot + 1, false);
         self.alive.resize(slot + 1, true);
-        for (k, v) in c.properties {
-            self.set_property(slot, &k, Some(v));
+        for change in c.properties {
+            self.apply(slot, change);
         }
         slot
     }
 
-    /// Sets (`Some`) or removes (`None`) one property of a slot.
-    pub fn set_property(&mut self, slot: usize, key: &str, v: Option<PValue>) {
-        let ci = match self.column_index.get(key) {
-            Some(&i) => i,
-            None if v.is_none() => return,
-            None => {
-                self.columns.push(Column { key: key.into(), ..Column::default() });
-                self.column_index.insert(key.into(), self.columns.len() - 1);
-                self.columns.len() - 1
-            }
+    /// Plans a key: its column if it has one.
+    pub fn plan_key(&self, key: &str) -> Key {
+        match self.column_index.get(key) {
+            Some(&i) => Key::Col(i),
+            None => Key::New(key.into()),
+        }
+    }
+
+    /// Plans a value for a planned key: its code if the column has it.
+    pub fn plan_value(&self, key: &Key, v: PRef<'_>) -> Val {
+        match key {
+            Key::Col(i) => match self.columns[*i].dict.lookup(v) {
+                Some(c) => Val::Code(c),
+                None => Val::New(v.to_owned()),
+            },
+            Key::New(_) => Val::New(v.to_owned()),
+        }
+    }
+
+    /// Applies one planned change to a slot.
+    pub fn apply(&mut self, slot: usize, (key, v): Change) {
+        let ci = match key {
+            Key::Col(i) => i,
+            Key::New(k) => match self.column_index.get(&k) {
+                Some(&i) => i,
+                None if v.is_none() => return,
+                None => {
+                    self.columns.push(Column { key: k.clone(), ..Column::default() });
+                    self.column_index.insert(k, self.columns.len() - 1);
+                    self.columns.len() - 1
+                }
+            },
         };
         let col = &mut self.columns[ci];
         if col.codes.len() <= slot {
+            if v.is_none() {
+                return;
+            }
             col.codes.resize(slot + 1, 0);
         }
         col.codes[slot] = match v {
-            Some(v) => col.dict.code(v),
+            Some(Val::Code(c)) => c,
+            Some(Val::New(v)) => col.dict.code(v),
             None => 0,
         };
     }
 
+    /// Sets (`Some`) or removes (`None`) one property of a slot.
+    pub fn set_property(&mut self, slot: usize, key: &str, v: Option<PValue>) {
+        let key = self.plan_key(key);
+        self.apply(slot, (key, v.map(Val::New)));
+    }
+
     pub fn set_email(&mut self, slot: usize, email: String) {
-        self.by_email.remove(&email_key(&self.emails[slot]));
-        self.by_email.insert(email_key(&email), slot as u32);
+        self.by_email.remove(email_key(&self.emails[slot]).as_ref());
+        self.by_email.insert(email_key(&email).into(), slot as u32);
         if let Some(l) = self.emails_lower.get_mut().get_mut(slot) {
             *l = lower_if_different(&email);
         }
@@ -192,7 +247,7 @@ impl Contacts {
     pub fn remove(&mut self, slot: usize) {
         if self.alive.get(slot) {
             self.alive.set(slot, false);
-            self.by_email.remove(&email_key(&self.emails[slot]));
+            self.by_email.remove(email_key(&self.emails[slot]).as_ref());
             for col in &mut self.columns {
                 if let Some(c) = col.codes.get_mut(slot) {
                     *c = 0;
@@ -212,7 +267,7 @@ impl Contacts {
         for c in &mut self.columns {
             c.dict.reindex();
         }
-        self.by_email = self.alive.iter().map(|s| (email_key(&self.emails[s]), s as u32)).collect();
+        self.by_email = self.alive.iter().map(|s| (email_key(&self.emails[s]).into(), s as u32)).collect();
     }
 
     pub fn heap_bytes(&self) -> usize {
@@ -236,7 +291,7 @@ mod tests {
         NewContact {
             id,
             email: email.into(),
-            properties: props.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+            properties: props.iter().map(|(k, v)| (Key::New((*k).into()), Some(Val::New(v.clone())))).collect(),
             at: 1,
         }
     }

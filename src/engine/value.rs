@@ -4,7 +4,8 @@
 
 use std::cell::{Ref, RefCell};
 
-use rustc_hash::FxHashMap as HashMap;
+use hashbrown::{Equivalent, HashMap};
+use rustc_hash::FxBuildHasher;
 
 use crate::time::parse_iso;
 use std::hash::{Hash, Hasher};
@@ -34,19 +35,80 @@ impl PValue {
         }
     }
 
+    fn as_ref(&self) -> PRef<'_> {
+        match self {
+            PValue::Null => PRef::Null,
+            PValue::Bool(b) => PRef::Bool(*b),
+            PValue::Num(n) => PRef::Num(*n),
+            PValue::Str(s) => PRef::Str(s),
+            PValue::Json(s) => PRef::Json(s),
+        }
+    }
 }
 
-/// Identity for deduplication: numbers by bit pattern (after -0 → 0), and a
-/// string never equals a number or an array's JSON text.
-impl PartialEq for PValue {
-    fn eq(&self, other: &Self) -> bool {
+/// A property value borrowed from the input, to look up its code without
+/// allocating; only a value new to its column is copied into a `PValue`.
+#[derive(Debug, Clone, Copy)]
+pub enum PRef<'a> {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(&'a str),
+    Json(&'a str),
+}
+
+impl PRef<'_> {
+    pub fn to_owned(self) -> PValue {
+        match self {
+            PRef::Null => PValue::Null,
+            PRef::Bool(b) => PValue::Bool(b),
+            PRef::Num(n) => PValue::Num(if n == 0.0 { 0.0 } else { n }),
+            PRef::Str(s) => PValue::Str(s.into()),
+            PRef::Json(s) => PValue::Json(s.into()),
+        }
+    }
+
+    /// Identity: numbers by bit pattern (after -0 → 0); a string never
+    /// equals a number or an array's JSON text.
+    fn same(self, other: PRef<'_>) -> bool {
         match (self, other) {
-            (PValue::Null, PValue::Null) => true,
-            (PValue::Bool(a), PValue::Bool(b)) => a == b,
-            (PValue::Num(a), PValue::Num(b)) => a.to_bits() == b.to_bits(),
-            (PValue::Str(a), PValue::Str(b)) | (PValue::Json(a), PValue::Json(b)) => a == b,
+            (PRef::Null, PRef::Null) => true,
+            (PRef::Bool(a), PRef::Bool(b)) => a == b,
+            (PRef::Num(a), PRef::Num(b)) => num_bits(a) == num_bits(b),
+            (PRef::Str(a), PRef::Str(b)) | (PRef::Json(a), PRef::Json(b)) => a == b,
             _ => false,
         }
+    }
+}
+
+fn num_bits(f: f64) -> u64 {
+    if f == 0.0 { 0 } else { f.to_bits() }
+}
+
+impl Hash for PRef<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        match *self {
+            PRef::Null => h.write_u8(0),
+            PRef::Bool(b) => h.write_u8(1 + u8::from(b)),
+            PRef::Num(n) => {
+                h.write_u8(3);
+                h.write_u64(num_bits(n));
+            }
+            PRef::Str(s) => {
+                h.write_u8(4);
+                s.hash(h);
+            }
+            PRef::Json(s) => {
+                h.write_u8(5);
+                s.hash(h);
+            }
+        }
+    }
+}
+
+impl PartialEq for PValue {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_ref().same(other.as_ref())
     }
 }
 
@@ -54,13 +116,13 @@ impl Eq for PValue {}
 
 impl Hash for PValue {
     fn hash<H: Hasher>(&self, h: &mut H) {
-        std::mem::discriminant(self).hash(h);
-        match self {
-            PValue::Null => {}
-            PValue::Bool(b) => b.hash(h),
-            PValue::Num(f) => f.to_bits().hash(h),
-            PValue::Str(s) | PValue::Json(s) => s.hash(h),
-        }
+        self.as_ref().hash(h);
+    }
+}
+
+impl Equivalent<PValue> for PRef<'_> {
+    fn equivalent(&self, key: &PValue) -> bool {
+        self.same(key.as_ref())
     }
 }
 
@@ -76,7 +138,7 @@ impl Hash for PValue {
 pub struct Dict {
     values: Vec<PValue>,
     #[serde(skip)]
-    index: HashMap<PValue, u32>,
+    index: HashMap<PValue, u32, FxBuildHasher>,
     /// Per value: the lower-cased text when it differs from the value.
     #[serde(skip)]
     lower: RefCell<Vec<Option<Box<str>>>>,
@@ -86,6 +148,11 @@ pub struct Dict {
 }
 
 impl Dict {
+    /// The code of a value already in the dictionary.
+    pub fn lookup(&self, v: PRef<'_>) -> Option<u32> {
+        self.index.get(&v).copied()
+    }
+
     pub fn code(&mut self, v: PValue) -> u32 {
         if let Some(&c) = self.index.get(&v) {
             return c;
