@@ -29,6 +29,15 @@ export async function tenantStub(mf, key) {
   return ns.get(ns.idFromName(`tenant:${createHash("sha256").update(key).digest("hex")}`));
 }
 
+/** Rejects when workerd has not started within ms (a broken build must fail, not hang). */
+export function ready(mf, ms = 45_000) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`workerd did not start within ${ms} ms`)), ms);
+  });
+  return Promise.race([mf.ready, timeout]).finally(() => clearTimeout(timer));
+}
+
 /**
  * Starts the Worker; `restart()` disposes workerd and starts it again on the
  * same storage. `harness: true` runs it with the hooks of harnessOptions.
@@ -37,14 +46,14 @@ export async function startWorker({ harness = false, ...options }) {
   const build = () => (harness ? harnessOptions(options) : workerOptions(options));
   let mf = new Miniflare(build());
   let disposing = null;
-  await mf.ready;
+  await ready(mf);
   const worker = {
     get mf() { return mf; },
     async restart() {
       await mf.dispose();
       disposing = null;
       mf = new Miniflare(build());
-      await mf.ready;
+      await ready(mf);
     },
     /** Idempotent: an after() hook may dispose what a failed test already disposed. */
     dispose() {
