@@ -1,9 +1,13 @@
 //! The event index: for each event name, every contact's timestamps in
-//! sorted order (compressed sparse rows), so `occurred within` is a binary
-//! search per contact, never a scan of the event log. New events land in an
-//! unsorted tail and are merged in (in place) before the next evaluation or
-//! when the tail grows large. Only what rules can ask about is kept: 8 bytes
-//! per event plus 4 per contact per name.
+//! sorted order (compressed sparse rows), so `occurred within` is a lookup,
+//! never a scan of the event log, plus a dense array of each contact's latest
+//! timestamp, so the usual window check is one comparison per contact.
+//!
+//! Rows are cut into shards of 65,536 contact slots. New events land in an
+//! unsorted tail and are merged into their shards in place, before the next
+//! evaluation or once the tail grows; growing one shard at a time keeps the
+//! memory high-water mark near what the index holds (8 bytes per event plus
+//! 4 per contact per name) instead of twice that during a reallocation.
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -11,51 +15,42 @@ use serde::{Deserialize, Serialize};
 
 use super::bitset::Bitset;
 
+const SHARD_BITS: u32 = 16;
+const SHARD_MASK: u32 = (1 << SHARD_BITS) - 1;
+
+/// The rows of up to 65,536 consecutive slots.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
-struct NameIndex {
-    /// `ts[offsets[c]..offsets[c + 1]]` are contact slot c's timestamps,
+struct Shard {
+    /// `ts[offsets[c]..offsets[c + 1]]` are local slot c's timestamps,
     /// ascending. `offsets.len() - 1` slots are covered.
     offsets: Vec<u32>,
     ts: Vec<i64>,
-    /// Events not yet merged: (slot, timestamp).
-    tail: Vec<(u32, i64)>,
-    /// Per slot, its latest timestamp (`i64::MIN`: none): the common case of
-    /// a window check is one comparison in a dense array. Derived.
-    #[serde(skip)]
-    last: Vec<i64>,
-    /// The latest timestamp of any slot. Derived.
-    #[serde(skip)]
-    max_ts: i64,
 }
 
-impl NameIndex {
-    /// Merges the tail into the rows in place, walking backwards so that no
-    /// second copy of the timestamps is ever allocated (the index is the
-    /// bulk of the engine's memory at ten million events).
-    fn merge_tail(&mut self) {
-        if self.tail.is_empty() {
-            return;
-        }
-        self.tail.sort_unstable();
+impl Shard {
+    /// Merges `add` (sorted by local slot, then time) into the rows in place,
+    /// walking backwards so no second copy of the timestamps is made.
+    fn merge(&mut self, add: &[(u32, i64)]) {
+        let Some(&(top, _)) = add.last() else { return };
         let covered = self.offsets.len().saturating_sub(1);
-        let slots = covered.max(self.tail.last().map_or(0, |&(s, _)| s as usize + 1));
+        let slots = covered.max(top as usize + 1);
         let old_len = self.ts.len();
         if self.offsets.is_empty() {
             self.offsets.push(0);
         }
         self.offsets.resize(slots + 1, old_len as u32);
-        let new_len = old_len + self.tail.len();
+        let new_len = old_len + add.len();
         if new_len > self.ts.capacity() {
             // Grow by at least an eighth: few reallocations, little slack.
-            self.ts.reserve_exact(self.tail.len().max(old_len / 8));
+            self.ts.reserve_exact(add.len().max(old_len / 8));
         }
         self.ts.resize(new_len, 0);
-        let (mut w, mut t) = (new_len, self.tail.len());
+        let (mut w, mut t) = (new_len, add.len());
         for slot in (0..slots).rev() {
             let (a, mut o) = (self.offsets[slot] as usize, self.offsets[slot + 1] as usize);
             self.offsets[slot + 1] = w as u32;
-            while t > 0 && self.tail[t - 1].0 as usize == slot {
-                let tv = self.tail[t - 1].1;
+            while t > 0 && add[t - 1].0 as usize == slot {
+                let tv = add[t - 1].1;
                 w -= 1;
                 if o > a && self.ts[o - 1] > tv {
                     self.ts[w] = self.ts[o - 1];
@@ -71,25 +66,79 @@ impl NameIndex {
             }
             w -= n;
         }
-        self.last.resize(slots, i64::MIN);
+    }
+
+    fn row(&self, local: usize) -> &[i64] {
+        if local + 1 >= self.offsets.len() {
+            return &[];
+        }
+        &self.ts[self.offsets[local] as usize..self.offsets[local + 1] as usize]
+    }
+}
+
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+struct NameIndex {
+    shards: Vec<Shard>,
+    /// Events not yet merged: (slot, timestamp).
+    tail: Vec<(u32, i64)>,
+    /// Events merged into the shards.
+    merged: usize,
+    /// Per slot, its latest timestamp (`i64::MIN`: none). Derived.
+    #[serde(skip)]
+    last: Vec<i64>,
+    /// The latest timestamp of any slot. Derived.
+    #[serde(skip)]
+    max_ts: i64,
+}
+
+impl NameIndex {
+    fn merge_tail(&mut self) {
+        if self.tail.is_empty() {
+            return;
+        }
+        self.tail.sort_unstable();
+        let mut start = 0;
+        while start < self.tail.len() {
+            let shard = (self.tail[start].0 >> SHARD_BITS) as usize;
+            let end = start + self.tail[start..].partition_point(|&(s, _)| (s >> SHARD_BITS) as usize == shard);
+            if self.shards.len() <= shard {
+                self.shards.resize_with(shard + 1, Shard::default);
+            }
+            let local: Vec<(u32, i64)> = self.tail[start..end].iter().map(|&(s, t)| (s & SHARD_MASK, t)).collect();
+            self.shards[shard].merge(&local);
+            start = end;
+        }
+        let top = self.tail.last().map_or(0, |&(s, _)| s as usize + 1);
+        if self.last.len() < top {
+            self.last.resize(top, i64::MIN);
+        }
         for &(slot, t) in &self.tail {
             let s = slot as usize;
             self.last[s] = self.last[s].max(t);
             self.max_ts = self.max_ts.max(t);
         }
+        self.merged += self.tail.len();
         self.tail.clear();
     }
 
     /// Rebuilds `last` and `max_ts` from the rows (after a restore).
     fn derive(&mut self) {
-        let slots = self.offsets.len().saturating_sub(1);
-        self.last = (0..slots)
-            .map(|c| {
-                let (a, b) = (self.offsets[c] as usize, self.offsets[c + 1] as usize);
-                if b > a { self.ts[b - 1] } else { i64::MIN }
-            })
-            .collect();
+        self.last.clear();
+        for (i, sh) in self.shards.iter().enumerate() {
+            self.last.resize(i << SHARD_BITS, i64::MIN);
+            for local in 0..sh.offsets.len().saturating_sub(1) {
+                self.last.push(sh.row(local).last().copied().unwrap_or(i64::MIN));
+            }
+        }
         self.max_ts = self.last.iter().copied().max().unwrap_or(i64::MIN);
+    }
+
+    /// Does slot `c` have a timestamp in `lo..=hi`? (Index must be merged.)
+    fn any_in(&self, c: usize, lo: i64, hi: i64) -> bool {
+        let Some(sh) = self.shards.get(c >> SHARD_BITS) else { return false };
+        let t = sh.row(c & SHARD_MASK as usize);
+        let i = t.partition_point(|&x| x < lo);
+        i < t.len() && t[i] <= hi
     }
 
     /// Slots (of `slots`) with a timestamp in `lo..=hi`, where `lo > i64::MIN`.
@@ -108,20 +157,9 @@ impl NameIndex {
         b
     }
 
-    /// Does slot `c` have a timestamp in `lo..=hi`? (Index must be merged.)
-    fn any_in(&self, c: usize, lo: i64, hi: i64) -> bool {
-        if c + 1 >= self.offsets.len() {
-            return false;
-        }
-        let t = &self.ts[self.offsets[c] as usize..self.offsets[c + 1] as usize];
-        match t.last() {
-            None => false,
-            Some(&last) if last <= hi => last >= lo,
-            Some(_) => {
-                let i = t.partition_point(|&x| x < lo);
-                i < t.len() && t[i] <= hi
-            }
-        }
+    fn heap_bytes(&self) -> usize {
+        let shards: usize = self.shards.iter().map(|s| s.offsets.capacity() * 4 + s.ts.capacity() * 8).sum();
+        shards + self.tail.capacity() * 16 + self.last.capacity() * 8
     }
 }
 
@@ -162,11 +200,11 @@ impl Events {
         self.push_id(i, slot, ts);
     }
 
-    /// Merges tails that have grown past a quarter of their index, so a
-    /// long import never holds its events twice (tail and index) for long.
+    /// Merges tails that have grown past an eighth of their index, so a
+    /// long import never holds many events twice (tail and index).
     pub fn settle(&mut self) {
         for l in &mut self.lists {
-            if l.tail.len() > (1 << 16).max(l.ts.len() / 4) {
+            if l.tail.len() > (1 << 16).max(l.merged / 8) {
                 l.merge_tail();
             }
         }
@@ -201,7 +239,7 @@ impl Events {
     pub fn heap_bytes(&self) -> usize {
         self.lists
             .iter()
-            .map(|l| l.offsets.capacity() * 4 + l.ts.capacity() * 8 + l.tail.capacity() * 16 + l.last.capacity() * 8)
+            .map(NameIndex::heap_bytes)
             .sum()
     }
 }
@@ -227,6 +265,43 @@ mod tests {
         assert_eq!(hits(i64::MIN, i64::MAX), [0, 2]);
         assert_eq!(e.occurred("Login", 4, i64::MIN, i64::MAX).count(), 0);
         assert_eq!(e.total(), 5);
+    }
+
+    #[test]
+    fn shards_and_restores_agree_with_a_naive_scan() {
+        let mut e = Events::default();
+        let mut all: Vec<(u32, i64)> = Vec::new();
+        let mut x: u64 = 99;
+        for _ in 0..3 {
+            for _ in 0..4000 {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                let (slot, ts) = ((x >> 33) as u32 % 300_000, (x >> 5) as i64 % 10_000);
+                e.push("n", slot, ts);
+                all.push((slot, ts));
+            }
+            e.prepare();
+        }
+        let mut want = vec![i64::MIN; 300_000];
+        for &(s, t) in &all {
+            want[s as usize] = want[s as usize].max(t);
+        }
+        let bytes = postcard::to_allocvec(&e).unwrap();
+        let mut r: Events = postcard::from_bytes(&bytes).unwrap();
+        r.reindex();
+        let mut rows: Vec<Vec<i64>> = vec![Vec::new(); 300_000];
+        for &(s, t) in &all {
+            rows[s as usize].push(t);
+        }
+        for ev in [&e, &r] {
+            for (lo, hi) in [(0, 9_999), (5_000, 5_100), (-5, 3), (9_990, 20_000)] {
+                let got: Vec<usize> = ev.occurred("n", 300_000, lo, hi).iter().collect();
+                let naive: Vec<usize> = (0..300_000).filter(|&c| rows[c].iter().any(|&t| lo <= t && t <= hi)).collect();
+                assert!(got == naive, "{lo}..{hi}: {} vs {} slots", got.len(), naive.len());
+            }
+            let mut last = ev.lists[0].last.clone();
+            last.resize(300_000, i64::MIN);
+            assert!(last == want, "latest timestamps differ");
+        }
     }
 
     #[test]
