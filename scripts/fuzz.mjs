@@ -31,16 +31,21 @@ const flags = ["-a", "-s", "none"];
 const cargo = (args, opts = {}) => spawnSync("cargo", ["+nightly", "fuzz", ...args], { cwd: fuzzDir, encoding: "utf8", ...opts });
 
 const built = cargo(["build", ...flags], { stdio: "inherit" });
-if (built.status !== 0) process.exit(built.status || 1);
+if (built.status !== 0) {
+  console.error("fuzz targets did not build (not a fuzzing crash)");
+  process.exit(built.status || 1);
+}
+// Run the binaries built above (what `cargo fuzz run` does, minus its rebuild,
+// so a tree edited meanwhile cannot turn into a false crash).
+const host = /host: (\S+)/.exec(spawnSync("rustc", ["+nightly", "-vV"], { encoding: "utf8" }).stdout)[1];
 
 let failed = 0;
 for (const t of targets) {
   mkdirSync(`${fuzzDir}corpus/${t}`, { recursive: true });
+  mkdirSync(`${fuzzDir}artifacts/${t}`, { recursive: true });
   const started = Date.now();
-  const r = cargo(["run", ...flags, t, `corpus/${t}`, `seeds/${t}`, "--", `-max_total_time=${seconds}`, "-max_len=16384", "-timeout=20"], {
-    stdio: ["ignore", "inherit", "pipe"],
-    maxBuffer: 1 << 30,
-  });
+  const args = [`-artifact_prefix=artifacts/${t}/`, `-max_total_time=${seconds}`, "-max_len=16384", "-timeout=20", `corpus/${t}`, `seeds/${t}`];
+  const r = spawnSync(`${fuzzDir}target/${host}/release/${t}`, args, { cwd: fuzzDir, encoding: "utf8", stdio: ["ignore", "inherit", "pipe"], maxBuffer: 1 << 30 });
   const runs = /Done (\d+) runs/.exec(r.stderr)?.[1] ?? "?";
   const secs = Math.round((Date.now() - started) / 1000);
   if (r.status === 0) {
@@ -49,6 +54,7 @@ for (const t of targets) {
     failed++;
     console.error(r.stderr.split("\n").slice(-60).join("\n"));
     console.error(`fuzz ${t}: CRASH after ${secs} s (exit ${r.status ?? r.signal}); input saved under fuzz/artifacts/${t}/`);
+    console.error(`replay: (cd fuzz && cargo +nightly fuzz run ${flags.join(" ")} ${t} artifacts/${t}/<file>)`);
   }
 }
 process.exit(failed ? 1 : 0);
