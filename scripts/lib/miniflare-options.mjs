@@ -25,7 +25,8 @@ export const MODULE_RULES = [
  * @param {{ keys: string[], port?: number, host?: string, persistDir?: string,
  *           assets?: boolean, scriptPath?: string }} options
  *   persistDir: keep Durable Object data there across restarts (otherwise in memory)
- *   assets: serve www/ (true) or the given directory as static assets in front of the Worker
+ *   assets: serve the staged app (true: dist/www, see scripts/lib/assets.mjs) or the
+ *           given directory as static assets in front of the Worker
  */
 export function workerOptions({ keys, port, host = "127.0.0.1", persistDir, assets = false, scriptPath }) {
   const options = {
@@ -44,10 +45,10 @@ export function workerOptions({ keys, port, host = "127.0.0.1", persistDir, asse
     options.host = host;
     options.port = port;
   }
-  const www = typeof assets === "string" ? assets : join(ROOT, "www");
-  if (assets && existsSync(www)) {
+  const directory = typeof assets === "string" ? assets : join(ROOT, "dist", "www");
+  if (assets && existsSync(directory)) {
     options.assets = {
-      directory: www,
+      directory,
       binding: "ASSETS",
       routerConfig: { has_user_worker: true, static_routing: { user_worker: ["/api/*", "/api"] } },
     };

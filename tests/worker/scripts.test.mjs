@@ -11,10 +11,12 @@ import { ROOT } from "../../scripts/lib/miniflare-options.mjs";
 import { tempDir } from "./helpers.mjs";
 
 const state = tempDir("scripts-state");
+const assets = tempDir("scripts-assets");
 const running = new Set();
 after(async () => {
   for (const child of running) await stopProcess(child);
   state.remove();
+  assets.remove();
 });
 
 function freePort() {
@@ -40,7 +42,7 @@ function launch(script, env, ready, { offline = false } = {}) {
     : node;
   const child = spawn(command, args, {
     cwd: ROOT,
-    env: { ...process.env, KRAITER_STATE_DIR: state.dir, ...env },
+    env: { ...process.env, KRAITER_STATE_DIR: state.dir, KRAITER_ASSETS_DIR: assets.dir, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   running.add(child);
@@ -117,6 +119,10 @@ test("npm start seeds a demo tenant, prints its key, and keeps the data across r
   const members = (await get(`${base}/api/segments/${segments[0].id}/members?limit=100`, key)).json;
   assert.equal(members.data.length, Math.min(100, segments[0].memberCount));
   assert.equal((await get(`${base}/api/segments`, "wrong-key")).status, 401);
+  const home = await fetch(`${base}/`);
+  assert.equal(home.status, 200, "the www app is served at /");
+  assert.match(home.headers.get("content-type"), /text\/html/);
+  assert.equal((await fetch(`${base}/js/wasm/kraiter_segments_bg.wasm`)).headers.get("content-type"), "application/wasm");
   await stopAndCheck(first.child, base);
 
   const second = await launch("start.mjs", { PORT: String(port) }, /Ctrl-C to stop/);

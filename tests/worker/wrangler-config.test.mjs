@@ -4,7 +4,7 @@
 // miniflare options npm start and the tests use.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
 import { COMPATIBILITY_DATE, MODULE_RULES, OFFLINE, ROOT, workerOptions } from "../../scripts/lib/miniflare-options.mjs";
@@ -16,11 +16,7 @@ const out = tempDir("wrangler-out");
 let output;
 let mf;
 
-before(async () => {
-  // www/ is the assets directory; a fresh clone has it only once the app is built there.
-  mkdirSync(join(ROOT, "www"), { recursive: true });
-  output = await wranglerBundle(ROOT, out.dir);
-});
+before(async () => { output = await wranglerBundle(ROOT, out.dir); });
 after(async () => {
   await mf?.dispose();
   out.remove();
@@ -34,8 +30,15 @@ test("wrangler.toml declares what the local options run", () => {
   assert.match(toml, new RegExp(`\\[\\[durable_objects\\.bindings\\]\\]\\s*name = "${binding}"\\s*class_name = "${className}"`));
   assert.match(toml, new RegExp(`new_sqlite_classes = \\["${className}"\\]`));
   assert.match(toml, /type = "CompiledWasm"/);
-  assert.match(toml, /directory = "www"/);
+  assert.match(toml, /command = "node scripts\/lib\/assets.mjs"/);
+  assert.match(toml, /directory = "dist\/www"/);
   assert.match(toml, /run_worker_first = \["\/api\/\*"/);
+});
+
+test("wrangler stages the assets (the app and the browser side of js/) before bundling", () => {
+  assert.match(output, /\[custom build\] staged www\/ and js\/ into dist\/www\//);
+  const files = Number(output.match(/Read (\d+) files from the assets directory/)?.[1]);
+  assert.ok(files > 10, `assets read: ${files}`);
 });
 
 test("wrangler bundles it with the wasm as a separate compiled module, and no eval", () => {

@@ -1,0 +1,32 @@
+// Stages the static assets the Worker serves: the www/ app at the root and the
+// browser side of the package under /js/, because the app imports it as
+// `../js/…` (relative to www/). Serving www/ alone would break those imports;
+// serving the repository root would publish everything. Used by npm start,
+// npm run worker and, through wrangler.toml's [build] command, by deploys.
+import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { ROOT } from "./miniflare-options.mjs";
+
+/** Where the staged assets go; wrangler.toml's [assets] directory names the same folder. */
+export const ASSETS_DIR = join(ROOT, "dist", "www");
+
+/** Server-only or build-only parts of js/ that a browser never loads. */
+const SERVER_ONLY = [join(ROOT, "js", "worker")];
+
+/** Copies www/ to dir and js/ (without the Worker) to dir/js; returns dir. */
+export function stageAssets(dir = ASSETS_DIR) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const www = join(ROOT, "www");
+  if (existsSync(www)) cpSync(www, dir, { recursive: true });
+  cpSync(join(ROOT, "js"), join(dir, "js"), {
+    recursive: true,
+    filter: (source) => !SERVER_ONLY.some((skip) => source === skip || source.startsWith(skip + sep)) && !source.endsWith(".d.ts"),
+  });
+  return dir;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const dir = stageAssets();
+  console.log(`staged www/ and js/ into ${relative(ROOT, dir)}/`);
+}
