@@ -216,4 +216,4 @@ export function openInWorker(options?: {
   onWaiting?: () => void;
 }): Promise<WorkerKraiter>;
 /** Cloudflare Workers only: pass `state.storage` of a Durable Object. */
-export function durableObjectStorage(storage: unknown): StorageAdapter;
+export function durableObjectStorage(storage: unknown, options?: { prefix?: string }): StorageAdapter;

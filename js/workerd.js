@@ -10,3 +10,4 @@ setWasmLoader(() => {
 });
 
 export * from "./exports.js";
+export { durableObjectStorage } from "./storage/durable-object.js";

@@ -42,4 +42,4 @@ if (!process.env.SKIP_RUST) {
   step("TypeScript declarations", "node", ["node_modules/typescript/bin/tsc", "-p", "tests/types/tsconfig.json"]);
 }
 const files = only.length ? only.flatMap((p) => (statSync(p).isDirectory() ? testFiles(join(root, p)) : [p])) : testFiles(join(root, "tests"));
-step(`JS suites (${files.length} files)`, "node", ["--test", "--test-concurrency=1", ...files]);
+step(`JS suites (${files.length} files)`, "node", ["--test", "--test-concurrency=1", "--test-timeout=180000", ...files]);
