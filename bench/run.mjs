@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { checkAgreement } from "./agree.mjs";
 import { NOW, generateContacts, generateEvents } from "./dataset.mjs";
 import { BASELINE, ENGINES } from "./engines/index.mjs";
-import { gc, repeat } from "./measure.mjs";
+import { gc, median } from "./measure.mjs";
 import { kraiterLines, ratios, table, targetLines, targets } from "./report.mjs";
 import { buildShapes } from "./shapes.mjs";
 
@@ -65,49 +65,94 @@ const results = {};
 const observed = {};
 const reference = {};
 const failures = [];
+const live = {};
+const fail = async (name, err) => {
+  failures.push(`${name}: ${err?.stack ?? err}`);
+  results[name].error = String(err?.message ?? err);
+  log(`${name}: FAILED ${err?.stack ?? err}`);
+  const engine = live[name];
+  delete live[name];
+  await engine?.close().catch(() => {});
+};
+
+// Load every engine first (kraiter first: its import is timed while nothing
+// else is resident), then time the shapes round-robin: run r of every engine
+// before run r+1 of any, so load from other work on the machine hits all
+// engines alike instead of whichever happened to be running.
 for (const name of engineNames) {
   gc();
-  const r = (results[name] = { shapes: {} });
+  results[name] = { shapes: {} };
   observed[name] = {};
-  let engine;
   try {
     const { createEngine } = await ENGINES[name]();
-    engine = await createEngine({ dataset, opts });
+    const engine = await createEngine({ dataset, opts });
+    live[name] = engine;
     t = performance.now();
-    r.load = await engine.load();
+    results[name].load = await engine.load();
     log(`${name}: loaded in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-    if (engine.extra) r.extra = await engine.extra({ shapes, runs: opts.runs, budgetMs: opts.budgetMs });
-    for (const shape of shapes) {
-      gc();
-      const h = await engine.prepare(shape);
-      await engine.preview(h, opts.limit); // warm-up
-      const preview = await repeat(() => engine.preview(h, opts.limit), opts);
-      const compute = await repeat(() => engine.compute(h), opts);
-      if (name === "js-predicate") {
-        const member = new Uint8Array(contacts.length);
-        for (const i of compute.results[0].members) member[i] = 1;
-        reference[shape.id] = member;
-      }
-      observed[name][shape.id] = {
-        previewCounts: preview.results.map((x) => x.count),
-        computeCounts: compute.results.map((x) => x.count),
-        samples: preview.results.map((x) => x.sample),
-      };
-      r.shapes[shape.id] = {
-        count: compute.results[0].count,
-        preview: { ms: preview.ms, runs: preview.runs },
-        compute: { ms: compute.ms, runs: compute.runs },
-      };
-      log(`${name}: ${shape.id} preview ${preview.ms.toFixed(2)} ms, compute ${compute.ms.toFixed(2)} ms, ${compute.results[0].count} members`);
-    }
+    if (engine.extra) results[name].extra = await engine.extra({ shapes, runs: opts.runs, budgetMs: opts.budgetMs });
   } catch (err) {
-    failures.push(`${name}: ${err.stack ?? err}`);
-    r.error = String(err?.message ?? err);
-    log(`${name}: FAILED ${err.stack ?? err}`);
-  } finally {
-    await engine?.close().catch((e) => failures.push(`${name} close: ${e}`));
+    await fail(name, err);
   }
 }
+
+for (const shape of shapes) {
+  gc();
+  const handles = {};
+  for (const [name, engine] of Object.entries(live)) {
+    try {
+      handles[name] = await engine.prepare(shape);
+      await engine.preview(handles[name], opts.limit); // warm-up
+    } catch (err) {
+      await fail(name, err);
+    }
+  }
+  const measured = {};
+  for (const op of ["preview", "compute"]) {
+    const names = Object.keys(handles).filter((n) => live[n]);
+    const times = Object.fromEntries(names.map((n) => [n, []]));
+    const outs = Object.fromEntries(names.map((n) => [n, []]));
+    const spent = Object.fromEntries(names.map((n) => [n, 0]));
+    for (let r = 0; r < opts.runs; r++) {
+      for (let j = 0; j < names.length; j++) {
+        const name = names[(j + r) % names.length];
+        if (!live[name] || (r >= Math.min(opts.runs, 3) && spent[name] > opts.budgetMs)) continue;
+        const engine = live[name];
+        try {
+          const t0 = performance.now();
+          const out = op === "preview" ? await engine.preview(handles[name], opts.limit) : await engine.compute(handles[name]);
+          const ms = performance.now() - t0;
+          times[name].push(ms);
+          outs[name].push(out);
+          spent[name] += ms;
+        } catch (err) {
+          await fail(name, err);
+        }
+      }
+    }
+    for (const name of names) if (live[name]) (measured[name] ??= {})[op] = { ms: median(times[name]), runs: times[name], results: outs[name] };
+  }
+  for (const [name, m] of Object.entries(measured)) {
+    if (!m.compute) continue;
+    if (name === "js-predicate") {
+      const member = new Uint8Array(contacts.length);
+      for (const i of m.compute.results[0].members) member[i] = 1;
+      reference[shape.id] = member;
+    }
+    observed[name][shape.id] = {
+      previewCounts: m.preview.results.map((x) => x.count),
+      computeCounts: m.compute.results.map((x) => x.count),
+      samples: m.preview.results.map((x) => x.sample),
+    };
+    results[name].shapes[shape.id] = {
+      count: m.compute.results[0].count,
+      preview: { ms: m.preview.ms, runs: m.preview.runs },
+      compute: { ms: m.compute.ms, runs: m.compute.runs },
+    };
+    log(`${name}: ${shape.id} preview ${m.preview.ms.toFixed(2)} ms, compute ${m.compute.ms.toFixed(2)} ms, ${m.compute.results[0].count} members`);
+  }
+}
+for (const [name, engine] of Object.entries(live)) await engine.close().catch((e) => failures.push(`${name} close: ${e}`));
 
 const problems = checkAgreement(observed, shapes, { limit: opts.limit, reference });
 const ok = Object.fromEntries(Object.entries(results).filter(([, r]) => !r.error));
