@@ -148,6 +148,16 @@ impl Bitset {
         }
     }
 
+    /// No slot is set.
+    pub fn none(&self) -> bool {
+        self.words.iter().all(|&w| w == 0)
+    }
+
+    /// Every slot is set.
+    pub fn is_full(&self) -> bool {
+        self.count() == self.len
+    }
+
     pub fn count(&self) -> usize {
         self.words.iter().map(|w| w.count_ones() as usize).sum()
     }

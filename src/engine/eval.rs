@@ -30,6 +30,10 @@ fn node(n: &Node, contacts: &Contacts, events: &Events, now: i64) -> Bitset {
                 } else {
                     acc.and_with(&b);
                 }
+                // Nothing the remaining children say can change the result.
+                if (*any && acc.is_full()) || (!*any && acc.none()) {
+                    break;
+                }
             }
             acc
         }
