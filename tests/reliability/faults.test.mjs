@@ -11,8 +11,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Kraiter, memoryStorage } from "kraiter-segments";
-import { fileStorage } from "../../js/storage/file.js";
+import { Kraiter, fileStorage, memoryStorage } from "kraiter-segments";
 import { dump, faulty, T0 } from "./helpers.mjs";
 
 const DAY = 86_400_000;
