@@ -455,9 +455,12 @@ fn limits_sit_exactly_where_the_spec_puts_them() {
     }
 }
 
+/// Not a test: how often generated rules are valid and match some but not
+/// all contacts, overall and per field kind and op, to keep the generators
+/// honest. `cargo test --test differential generator_coverage -- --ignored --nocapture`
 #[test]
 #[ignore]
-fn stats() {
+fn generator_coverage() {
     use proptest::strategy::ValueTree;
     use proptest::test_runner::TestRunner;
     let mut runner = TestRunner::deterministic();
