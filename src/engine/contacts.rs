@@ -6,7 +6,9 @@
 use std::borrow::Cow;
 use std::cell::{Ref, RefCell};
 
-use rustc_hash::FxHashMap as HashMap;
+use hashbrown::HashTable;
+use rustc_hash::{FxHashMap as HashMap, FxHasher};
+use std::hash::Hasher;
 
 use serde::{Deserialize, Serialize};
 
@@ -65,9 +67,10 @@ pub struct Contacts {
     columns: Vec<Column>,
     #[serde(skip)]
     column_index: HashMap<Box<str>, usize>,
-    /// Lower-cased email → slot, for live contacts.
+    /// Live slots, hashed by their email compared case-insensitively; the
+    /// emails themselves live only in `emails`.
     #[serde(skip)]
-    by_email: HashMap<Box<str>, u32>,
+    by_email: HashTable<u32>,
     /// Per slot, the lower-cased email where it differs, filled in lazily
     /// for string conditions on `email`.
     #[serde(skip)]
@@ -82,9 +85,33 @@ fn lower_if_different(s: &str) -> Option<Box<str>> {
 /// Emails compare case-insensitively.
 pub fn email_key(email: &str) -> Cow<'_, str> {
     if email.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
-        Cow::Owned(email.to_lowercase())
+        Cow::Owned(email.chars().flat_map(char::to_lowercase).collect())
     } else {
         Cow::Borrowed(email)
+    }
+}
+
+/// The hash of an email's lower-cased characters, without allocating.
+fn email_hash(email: &str) -> u64 {
+    let mut h = FxHasher::default();
+    if email.is_ascii() {
+        for b in email.bytes() {
+            h.write_u8(b.to_ascii_lowercase());
+        }
+    } else {
+        for c in email.chars().flat_map(char::to_lowercase) {
+            h.write_u32(c as u32);
+        }
+    }
+    h.finish()
+}
+
+/// Equal ignoring case (character-wise Unicode lower-casing).
+fn email_eq(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.chars().flat_map(char::to_lowercase).eq(b.chars().flat_map(char::to_lowercase))
     }
 }
 
@@ -155,7 +182,8 @@ impl Contacts {
 
     /// The live slot with this email (case-insensitive).
     pub fn slot_of_email(&self, email: &str) -> Option<usize> {
-        self.by_email.get(email_key(email).as_ref()).map(|&s| s as usize)
+        let emails = &self.emails;
+        self.by_email.find(email_hash(email), |&s| email_eq(&emails[s as usize], email)).map(|&s| s as usize)
     }
 
     /// Position in slot order of the first id greater than `id`.
@@ -166,8 +194,8 @@ impl Contacts {
     pub fn insert(&mut self, c: NewContact) -> usize {
         let slot = self.ids.len();
         self.ids.push(c.id);
-        self.by_email.insert(email_key(&c.email).into(), slot as u32);
         self.emails.push(c.email.into());
+        self.index_email(slot);
         self.created.push(c.at);
         self.updated.push(c.at);
         self.suppressed.resize(slot + 1, false);
@@ -232,12 +260,24 @@ impl Contacts {
     }
 
     pub fn set_email(&mut self, slot: usize, email: String) {
-        self.by_email.remove(email_key(&self.emails[slot]).as_ref());
-        self.by_email.insert(email_key(&email).into(), slot as u32);
+        self.unindex_email(slot);
         if let Some(l) = self.emails_lower.get_mut().get_mut(slot) {
             *l = lower_if_different(&email);
         }
         self.emails[slot] = email.into();
+        self.index_email(slot);
+    }
+
+    fn index_email(&mut self, slot: usize) {
+        let emails = &self.emails;
+        self.by_email.insert_unique(email_hash(&emails[slot]), slot as u32, |&s| email_hash(&emails[s as usize]));
+    }
+
+    fn unindex_email(&mut self, slot: usize) {
+        let h = email_hash(&self.emails[slot]);
+        if let Ok(entry) = self.by_email.find_entry(h, |&s| s as usize == slot) {
+            entry.remove();
+        }
     }
 
     pub fn touch(&mut self, slot: usize, at: i64) {
@@ -247,7 +287,7 @@ impl Contacts {
     pub fn remove(&mut self, slot: usize) {
         if self.alive.get(slot) {
             self.alive.set(slot, false);
-            self.by_email.remove(email_key(&self.emails[slot]).as_ref());
+            self.unindex_email(slot);
             for col in &mut self.columns {
                 if let Some(c) = col.codes.get_mut(slot) {
                     *c = 0;
@@ -267,18 +307,21 @@ impl Contacts {
         for c in &mut self.columns {
             c.dict.reindex();
         }
-        self.by_email = self.alive.iter().map(|s| (email_key(&self.emails[s]).into(), s as u32)).collect();
+        self.by_email = HashTable::with_capacity(self.live_count());
+        for s in self.alive.iter().collect::<Vec<_>>() {
+            self.index_email(s);
+        }
     }
 
     pub fn heap_bytes(&self) -> usize {
         self.ids.capacity() * 16
             + self.emails.capacity() * 16
-            + self.emails.iter().map(|e| e.len() * 2).sum::<usize>()
+            + self.emails.iter().map(|e| e.len()).sum::<usize>()
             + self.created.capacity() * 8
             + self.updated.capacity() * 8
             + self.suppressed.heap_bytes()
             + self.alive.heap_bytes()
-            + self.by_email.capacity() * 24
+            + self.by_email.capacity() * 5
             + self.columns.iter().map(|c| c.codes.capacity() * 4 + c.dict.heap_bytes()).sum::<usize>()
     }
 }

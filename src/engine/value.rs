@@ -4,8 +4,8 @@
 
 use std::cell::{Ref, RefCell};
 
-use hashbrown::{Equivalent, HashMap};
-use rustc_hash::FxBuildHasher;
+use hashbrown::HashTable;
+use rustc_hash::FxHasher;
 
 use crate::time::parse_iso;
 use std::hash::{Hash, Hasher};
@@ -120,10 +120,10 @@ impl Hash for PValue {
     }
 }
 
-impl Equivalent<PValue> for PRef<'_> {
-    fn equivalent(&self, key: &PValue) -> bool {
-        self.same(key.as_ref())
-    }
+fn hash_of(v: PRef<'_>) -> u64 {
+    let mut h = FxHasher::default();
+    v.hash(&mut h);
+    h.finish()
 }
 
 /// Distinct values of one column. Code 0 means "absent"; value `i` has
@@ -137,8 +137,9 @@ impl Equivalent<PValue> for PRef<'_> {
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Dict {
     values: Vec<PValue>,
+    /// Codes, hashed by their value: the strings live only in `values`.
     #[serde(skip)]
-    index: HashMap<PValue, u32, FxBuildHasher>,
+    index: HashTable<u32>,
     /// Per value: the lower-cased text when it differs from the value.
     #[serde(skip)]
     lower: RefCell<Vec<Option<Box<str>>>>,
@@ -150,16 +151,19 @@ pub struct Dict {
 impl Dict {
     /// The code of a value already in the dictionary.
     pub fn lookup(&self, v: PRef<'_>) -> Option<u32> {
-        self.index.get(&v).copied()
+        let values = &self.values;
+        self.index.find(hash_of(v), |&c| v.same(values[c as usize - 1].as_ref())).copied()
     }
 
     pub fn code(&mut self, v: PValue) -> u32 {
-        if let Some(&c) = self.index.get(&v) {
+        if let Some(c) = self.lookup(v.as_ref()) {
             return c;
         }
-        let c = self.values.len() as u32 + 1;
-        self.values.push(v.clone());
-        self.index.insert(v, c);
+        let h = hash_of(v.as_ref());
+        self.values.push(v);
+        let c = self.values.len() as u32;
+        let values = &self.values;
+        self.index.insert_unique(h, c, |&c| hash_of(values[c as usize - 1].as_ref()));
         c
     }
 
@@ -209,7 +213,12 @@ impl Dict {
 
     /// Rebuilds the lookup index after deserialisation.
     pub fn reindex(&mut self) {
-        self.index = self.values.iter().enumerate().map(|(i, v)| (v.clone(), i as u32 + 1)).collect();
+        let values = &self.values;
+        let mut index = HashTable::with_capacity(values.len());
+        for (i, v) in values.iter().enumerate() {
+            index.insert_unique(hash_of(v.as_ref()), i as u32 + 1, |&c| hash_of(values[c as usize - 1].as_ref()));
+        }
+        self.index = index;
     }
 
     pub fn heap_bytes(&self) -> usize {
@@ -217,11 +226,11 @@ impl Dict {
             .values
             .iter()
             .map(|v| match v {
-                PValue::Str(s) | PValue::Json(s) => s.len() * 2, // in the value and in the index key
+                PValue::Str(s) | PValue::Json(s) => s.len(),
                 _ => 0,
             })
             .sum();
-        self.values.capacity() * std::mem::size_of::<PValue>() + self.index.capacity() * 48 + strings
+        self.values.capacity() * std::mem::size_of::<PValue>() + self.index.capacity() * 5 + strings
     }
 }
 
