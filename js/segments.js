@@ -7,6 +7,9 @@ import { makePage } from "./page.js";
 
 const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 
+/** Runs `fn` on the next task: setImmediate in Node (setTimeout(0) waits 1 ms there). */
+const nextTask = typeof setImmediate === "function" ? setImmediate : (fn) => setTimeout(fn, 0);
+
 export class Segments {
   #core;
   /** segment id → the queued (not yet started) job */
@@ -59,7 +62,7 @@ export class Segments {
     };
     this.#queued.set(id, job);
     // Start on a later task, so calls made in the same turn coalesce.
-    const started = new Promise((resolve) => setTimeout(resolve, 0));
+    const started = new Promise((resolve) => nextTask(resolve));
     job.done = started.then(() =>
       this.#core.enqueue(async () => {
         if (this.#queued.get(id) !== job) return; // cancelled by delete

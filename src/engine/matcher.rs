@@ -144,11 +144,24 @@ impl<'a> Prepared<'a> {
                 Err(_) => false,
             },
             _ => match &self.finder {
-                Some(f) => self.text(v, |s, _| f.find(s.as_bytes()).is_some()),
+                Some(f) => self.text(v, |s, t| {
+                    // Most property values are short: a first-byte scan beats
+                    // setting up a vectorised search for each one.
+                    if s.len() < 64 { find_short(s.as_bytes(), t.as_bytes()) } else { f.find(s.as_bytes()).is_some() }
+                }),
                 None => false,
             },
         }
     }
+}
+
+/// Substring test for short haystacks; `needle` is non-empty.
+fn find_short(hay: &[u8], needle: &[u8]) -> bool {
+    let Some((&first, rest)) = needle.split_first() else { return true };
+    if hay.len() < needle.len() {
+        return false;
+    }
+    (0..=hay.len() - needle.len()).any(|i| hay[i] == first && &hay[i + 1..i + needle.len()] == rest)
 }
 
 fn eq(v: View<'_>, s: &Scalar) -> bool {

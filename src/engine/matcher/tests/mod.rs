@@ -104,3 +104,19 @@ fn system_timestamps_behave_as_iso_strings() {
     assert!(m("after", date("2025-09-15"), t));
     assert!(m("exists", Operand::None, t));
 }
+
+#[test]
+fn short_and_long_substring_searches_agree() {
+    let long = format!("{}ström labs", "x".repeat(100));
+    for (hay, needle, want) in [
+        ("ström labs", "ström", true),
+        ("ström labs", "labs", true),
+        ("ström labs", "labsx", false),
+        ("st", "ström", false),
+        ("aab", "ab", true),
+        (long.as_str(), "ström", true),
+        (long.as_str(), "strom", false),
+    ] {
+        assert_eq!(m("contains", text(needle), View::Str(hay)), want, "{hay} / {needle}");
+    }
+}
