@@ -36,6 +36,14 @@ impl Bitset {
         Bitset { words, len }
     }
 
+    /// A bitset of `len` slots from its words (missing words are empty).
+    pub fn from_words(mut words: Vec<u64>, len: usize) -> Self {
+        words.resize(len.div_ceil(64), 0);
+        let mut b = Bitset { words, len };
+        b.trim();
+        b
+    }
+
     /// Slots whose column code has a true verdict; slots past the end of
     /// `codes` are absent (code 0). This is the inner loop of every property
     /// condition.

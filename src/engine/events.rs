@@ -142,19 +142,28 @@ impl NameIndex {
     }
 
     /// Slots (of `slots`) with a timestamp in `lo..=hi`, where `lo > i64::MIN`.
+    /// One pass over the latest timestamps: a contact whose latest is in the
+    /// window matches; one whose latest is after `hi` (it has future events)
+    /// has its row searched.
     fn occurred(&self, slots: usize, lo: i64, hi: i64) -> Bitset {
         let n = self.last.len().min(slots);
-        let mut b = Bitset::from_slice(slots, &self.last[..n], false, |t| lo <= t && t <= hi);
-        if self.max_ts > hi {
-            // Some contacts have events after `hi`: their latest says nothing
-            // about the window, so search their rows.
-            for c in 0..n {
-                if self.last[c] > hi && self.any_in(c, lo, hi) {
-                    b.set(c, true);
+        let mut words = Vec::with_capacity(slots.div_ceil(64));
+        for (wi, chunk) in self.last[..n].chunks(64).enumerate() {
+            let (mut hit, mut later) = (0u64, 0u64);
+            for (j, &t) in chunk.iter().enumerate() {
+                hit |= u64::from(lo <= t && t <= hi) << j;
+                later |= u64::from(t > hi) << j;
+            }
+            while later != 0 {
+                let j = later.trailing_zeros() as usize;
+                later &= later - 1;
+                if self.any_in(wi * 64 + j, lo, hi) {
+                    hit |= 1 << j;
                 }
             }
+            words.push(hit);
         }
-        b
+        Bitset::from_words(words, slots)
     }
 
     fn heap_bytes(&self) -> usize {
