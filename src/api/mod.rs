@@ -82,6 +82,11 @@ impl Engine {
         self.store.snapshot()
     }
 
+    /// The snapshot in pieces (see `Store::snapshot_chunks`).
+    pub fn snapshot_chunks(&mut self, sink: impl FnMut(&[u8])) {
+        self.store.snapshot_chunks(sink)
+    }
+
     /// Validates a mutation against the current state; nothing changes
     /// until `commit`. A previous uncommitted plan is dropped.
     pub fn plan(&mut self, entry: &str) -> Result<()> {

@@ -14,6 +14,7 @@ use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::bitset::Bitset;
+use super::paged::Paged;
 
 const SHARD_BITS: u32 = 16;
 const SHARD_MASK: u32 = (1 << SHARD_BITS) - 1;
@@ -24,7 +25,7 @@ struct Shard {
     /// `ts[offsets[c]..offsets[c + 1]]` are local slot c's timestamps,
     /// ascending. `offsets.len() - 1` slots are covered.
     offsets: Vec<u32>,
-    ts: Vec<i64>,
+    ts: Paged,
 }
 
 impl Shard {
@@ -40,11 +41,7 @@ impl Shard {
         }
         self.offsets.resize(slots + 1, old_len as u32);
         let new_len = old_len + add.len();
-        if new_len > self.ts.capacity() {
-            // Grow by at least an eighth: few reallocations, little slack.
-            self.ts.reserve_exact(add.len().max(old_len / 8));
-        }
-        self.ts.resize(new_len, 0);
+        self.ts.grow(new_len);
         let (mut w, mut t) = (new_len, add.len());
         for slot in (0..slots).rev() {
             let (a, mut o) = (self.offsets[slot] as usize, self.offsets[slot + 1] as usize);
@@ -52,27 +49,31 @@ impl Shard {
             while t > 0 && add[t - 1].0 as usize == slot {
                 let tv = add[t - 1].1;
                 w -= 1;
-                if o > a && self.ts[o - 1] > tv {
-                    self.ts[w] = self.ts[o - 1];
+                if o > a && self.ts.get(o - 1) > tv {
+                    self.ts.set(w, self.ts.get(o - 1));
                     o -= 1;
                 } else {
-                    self.ts[w] = tv;
+                    self.ts.set(w, tv);
                     t -= 1;
                 }
             }
             let n = o - a;
-            if w != o {
-                self.ts.copy_within(a..o, w - n);
-            }
+            self.ts.move_right(a..o, w - n);
             w -= n;
         }
     }
 
-    fn row(&self, local: usize) -> &[i64] {
+    /// The bounds of local slot `local`'s row in `ts`.
+    fn row(&self, local: usize) -> (usize, usize) {
         if local + 1 >= self.offsets.len() {
-            return &[];
+            return (0, 0);
         }
-        &self.ts[self.offsets[local] as usize..self.offsets[local + 1] as usize]
+        (self.offsets[local] as usize, self.offsets[local + 1] as usize)
+    }
+
+    fn latest(&self, local: usize) -> Option<i64> {
+        let (a, b) = self.row(local);
+        (b > a).then(|| self.ts.get(b - 1))
     }
 }
 
@@ -127,7 +128,7 @@ impl NameIndex {
         for (i, sh) in self.shards.iter().enumerate() {
             self.last.resize(i << SHARD_BITS, i64::MIN);
             for local in 0..sh.offsets.len().saturating_sub(1) {
-                self.last.push(sh.row(local).last().copied().unwrap_or(i64::MIN));
+                self.last.push(sh.latest(local).unwrap_or(i64::MIN));
             }
         }
         self.max_ts = self.last.iter().copied().max().unwrap_or(i64::MIN);
@@ -136,9 +137,9 @@ impl NameIndex {
     /// Does slot `c` have a timestamp in `lo..=hi`? (Index must be merged.)
     fn any_in(&self, c: usize, lo: i64, hi: i64) -> bool {
         let Some(sh) = self.shards.get(c >> SHARD_BITS) else { return false };
-        let t = sh.row(c & SHARD_MASK as usize);
-        let i = t.partition_point(|&x| x < lo);
-        i < t.len() && t[i] <= hi
+        let (a, b) = sh.row(c & SHARD_MASK as usize);
+        let i = sh.ts.lower_bound(a, b, lo);
+        i < b && sh.ts.get(i) <= hi
     }
 
     /// Slots (of `slots`) with a timestamp in `lo..=hi`, where `lo > i64::MIN`.
@@ -167,7 +168,7 @@ impl NameIndex {
     }
 
     fn heap_bytes(&self) -> usize {
-        let shards: usize = self.shards.iter().map(|s| s.offsets.capacity() * 4 + s.ts.capacity() * 8).sum();
+        let shards: usize = self.shards.iter().map(|s| s.offsets.capacity() * 4 + s.ts.heap_bytes()).sum();
         shards + self.tail.capacity() * 16 + self.last.capacity() * 8
     }
 }
@@ -209,11 +210,11 @@ impl Events {
         self.push_id(i, slot, ts);
     }
 
-    /// Merges tails that have grown past an eighth of their index, so a
+    /// Merges tails that have grown past a sixteenth of their index, so a
     /// long import never holds many events twice (tail and index).
     pub fn settle(&mut self) {
         for l in &mut self.lists {
-            if l.tail.len() > (1 << 16).max(l.merged / 8) {
+            if l.tail.len() > (1 << 16).max(l.merged / 16) {
                 l.merge_tail();
             }
         }

@@ -7,6 +7,7 @@ pub mod contacts;
 pub mod eval;
 pub mod events;
 pub mod matcher;
+pub mod paged;
 pub mod segments;
 pub mod snapshot;
 pub mod value;

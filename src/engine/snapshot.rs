@@ -11,7 +11,41 @@ use super::segments::Segments;
 use crate::error::{Code, Error};
 use crate::rules::parse_rules;
 
-const MAGIC: &[u8; 4] = b"KSG1";
+const MAGIC: &[u8; 4] = b"KSG2";
+const CHUNK: usize = 1 << 20;
+
+/// A postcard output that passes on each full buffer.
+struct Chunked<'a, F: FnMut(&[u8])> {
+    buf: Vec<u8>,
+    sink: &'a mut F,
+}
+
+impl<F: FnMut(&[u8])> postcard::ser_flavors::Flavor for Chunked<'_, F> {
+    type Output = ();
+
+    fn try_push(&mut self, b: u8) -> postcard::Result<()> {
+        self.buf.push(b);
+        if self.buf.len() >= CHUNK {
+            (self.sink)(&self.buf);
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
+    fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
+        for &b in data {
+            self.try_push(b)?;
+        }
+        Ok(())
+    }
+
+    fn finalize(self) -> postcard::Result<()> {
+        if !self.buf.is_empty() {
+            (self.sink)(&self.buf);
+        }
+        Ok(())
+    }
+}
 
 /// Everything the engine knows.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
@@ -25,13 +59,20 @@ pub struct Store {
 
 impl Store {
     pub fn snapshot(&mut self) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.snapshot_chunks(|c| out.extend_from_slice(c));
+        out
+    }
+
+    /// The snapshot, handed to `sink` in pieces of about 1 MiB, so writing
+    /// one never holds a second copy of the state in wasm memory (which
+    /// never shrinks).
+    pub fn snapshot_chunks(&mut self, mut sink: impl FnMut(&[u8])) {
         self.events.prepare();
-        let out = MAGIC.to_vec();
-        match postcard::to_extend(self, out) {
-            Ok(v) => v,
-            // Serialising plain vectors into a Vec cannot fail.
-            Err(_) => MAGIC.to_vec(),
-        }
+        sink(MAGIC);
+        let flavor = Chunked { buf: Vec::with_capacity(CHUNK), sink: &mut sink };
+        // Writing plain data into this sink cannot fail.
+        let _ = postcard::serialize_with_flavor::<Store, _, ()>(self, flavor);
     }
 
     pub fn restore(bytes: &[u8]) -> Result<Store, Error> {

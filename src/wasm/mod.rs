@@ -51,8 +51,22 @@ impl Engine {
         api::Engine::restore(bytes).map(Engine).map_err(to_js)
     }
 
-    pub fn snapshot(&mut self) -> Vec<u8> {
-        self.0.snapshot()
+    /// The engine state as bytes, copied out of wasm memory a piece at a
+    /// time: wasm memory never holds a second copy of the state.
+    pub fn snapshot(&mut self) -> js_sys::Uint8Array {
+        let parts: Vec<js_sys::Uint8Array> = {
+            let mut parts = Vec::new();
+            self.0.snapshot_chunks(|c| parts.push(js_sys::Uint8Array::from(c)));
+            parts
+        };
+        let total: u32 = parts.iter().map(|p| p.length()).sum();
+        let out = js_sys::Uint8Array::new_with_length(total);
+        let mut at = 0;
+        for p in parts {
+            out.set(&p, at);
+            at += p.length();
+        }
+        out
     }
 
     /// Validates a mutation entry; nothing changes until `commit`.

@@ -1,0 +1,94 @@
+//! A growable array of `i64` kept in fixed 64 KiB pages. The event index
+//! holds tens of millions of timestamps in wasm, whose linear memory never
+//! shrinks: a `Vec` that grows by reallocation leaves its old buffer behind
+//! as a hole each time, while pages are only ever appended.
+
+use serde::{Deserialize, Serialize};
+
+const PAGE_BITS: u32 = 13;
+const PAGE: usize = 1 << PAGE_BITS; // 8,192 timestamps
+const MASK: usize = PAGE - 1;
+
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct Paged {
+    pages: Vec<Vec<i64>>,
+    len: usize,
+}
+
+impl Paged {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Element `i`; `i` must be below `len()`.
+    pub fn get(&self, i: usize) -> i64 {
+        self.pages[i >> PAGE_BITS][i & MASK]
+    }
+
+    pub fn set(&mut self, i: usize, v: i64) {
+        self.pages[i >> PAGE_BITS][i & MASK] = v;
+    }
+
+    /// Grows to `len` elements (new ones are 0), a page at a time.
+    pub fn grow(&mut self, len: usize) {
+        while self.pages.len() * PAGE < len {
+            self.pages.push(vec![0; PAGE]);
+        }
+        self.len = self.len.max(len);
+    }
+
+    /// Moves `src` to start at `dst` (ranges may overlap; `dst >= src.start`).
+    pub fn move_right(&mut self, src: std::ops::Range<usize>, dst: usize) {
+        if dst == src.start {
+            return;
+        }
+        for k in (0..src.len()).rev() {
+            let v = self.get(src.start + k);
+            self.set(dst + k, v);
+        }
+    }
+
+    /// The first index in `a..b` whose value is `>= x` (values in `a..b` ascending).
+    pub fn lower_bound(&self, mut a: usize, mut b: usize, x: i64) -> usize {
+        while a < b {
+            let m = a + (b - a) / 2;
+            if self.get(m) < x {
+                a = m + 1;
+            } else {
+                b = m;
+            }
+        }
+        a
+    }
+
+    pub fn heap_bytes(&self) -> usize {
+        self.pages.len() * PAGE * 8 + self.pages.capacity() * 24
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grows_by_pages_moves_and_searches() {
+        let mut p = Paged::default();
+        p.grow(20_000);
+        for i in 0..20_000 {
+            p.set(i, i as i64 * 2);
+        }
+        assert_eq!(p.len(), 20_000);
+        assert_eq!(p.lower_bound(0, 20_000, 9_999), 5_000);
+        assert_eq!(p.lower_bound(100, 200, 0), 100);
+        p.grow(20_010);
+        p.move_right(8_000..20_000, 8_010);
+        assert_eq!(p.get(8_010), 16_000);
+        assert_eq!(p.get(20_009), 39_998);
+        assert_eq!(p.get(7_999), 15_998);
+        assert!(p.heap_bytes() >= 20_010 * 8);
+    }
+}
