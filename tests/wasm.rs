@@ -66,7 +66,7 @@ fn the_instance_keeps_working_after_hostile_input() {
 fn snapshots_round_trip_through_js_bytes() {
     let mut e = Engine::new();
     exec(&mut e, "contacts.create", r#"{"email":"a@x.io","properties":{"plan":"pro"}}"#);
-    let bytes = e.snapshot();
+    let bytes = e.snapshot().to_vec();
     let mut r = Engine::restore(&bytes).unwrap();
     let preview = r.query(&entry("segments.preview", r#"{"rules":[{"field":"properties.plan","op":"eq","value":"pro"}]}"#)).unwrap();
     assert!(preview.starts_with("{\"count\":1"));
