@@ -61,7 +61,7 @@ export function kraiterLines(k) {
   if (m) lines.push(`kraiter wasm memory: ${m.bytesPerContact.toFixed(1)} B/contact, ${m.bytesPerEvent?.toFixed(1)} B/event (linear memory growth over the first import; ${fmtBytes(m.afterEvents)} in all)`);
   else lines.push("kraiter wasm memory: k._debugMemoryBytes() not available");
   const s = k.extra?.snapshot;
-  if (s) lines.push(`kraiter snapshot: ${fmtBytes(s.bytes)} (${s.bytesPerEvent?.toFixed(1) ?? "-"} B/event, ${s.bytesPerContact.toFixed(1)} B/contact), take ${fmtMs(s.snapshotMs)} ms, restore ${fmtMs(s.restoreMs)} ms`);
+  if (s) lines.push(`kraiter snapshot: ${fmtBytes(s.bytes)} (${s.bytesPerEvent?.toFixed(1) ?? "-"} B/event, ${s.bytesPerContact.toFixed(1)} B/contact), take ${fmtMs(s.snapshotMs)} ms, restore ${fmtMs(s.restoreMs)} ms in this process, ${fmtMs(s.coldRestoreMs)} ms cold (fresh process: wasm memory grows to ${fmtBytes(s.coldRestoreWasmBytes)})`);
   return lines;
 }
 

@@ -2,11 +2,34 @@
 // import throughput, preview and compute latency, plus the debug hooks for
 // wasm linear memory and snapshot size / restore time.
 
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Kraiter } from "kraiter-segments";
 import { EVENT_NAMES } from "../dataset.mjs";
 import { median, repeat } from "../measure.mjs";
 
 const memoryBytes = (k) => (typeof k._debugMemoryBytes === "function" ? k._debugMemoryBytes() : null);
+
+/** Restores in fresh processes (fresh wasm memory, as a reopened tab): [{ importMs, openMs, memoryBytes }]. */
+function coldRestores(snapshot, now, runs) {
+  const dir = mkdtempSync(join(tmpdir(), "kraiter-snapshot-"));
+  try {
+    const file = join(dir, "snapshot.bin");
+    writeFileSync(file, snapshot);
+    const child = fileURLToPath(new URL("../restore-child.mjs", import.meta.url));
+    const out = [];
+    for (let r = 0; r < runs; r++) {
+      const line = execFileSync(process.execPath, ["--max-old-space-size=8192", child, file, String(now)], { encoding: "utf8" });
+      out.push(JSON.parse(line.trim().split("\n").pop()));
+    }
+    return out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** A storage adapter whose load() hands back one snapshot and an empty log. */
 function snapshotStorage(snapshot) {
@@ -129,6 +152,7 @@ export async function createEngine({ dataset, opts }) {
         },
         { runs, budgetMs },
       );
+      const cold = coldRestores(snapshot, now, Math.min(runs, 3));
       return {
         snapshot: {
           bytes: snapshot.byteLength,
@@ -137,6 +161,9 @@ export async function createEngine({ dataset, opts }) {
           snapshotMs,
           restoreMs: median(restore.results),
           restoreRuns: restore.results,
+          coldRestoreMs: median(cold.map((c) => c.openMs)),
+          coldRestoreRuns: cold,
+          coldRestoreWasmBytes: cold[0]?.memoryBytes ?? null,
         },
         stats: typeof k._debugStats === "function" ? k._debugStats() : null,
       };
