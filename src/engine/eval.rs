@@ -67,8 +67,7 @@ fn condition(c: &Condition, contacts: &Contacts, events: &Events, now: i64) -> B
         },
         Field::Email => match (p.needs() == Needs::Lower).then(|| contacts.lowered_emails()).flatten() {
             Some(lower) => Bitset::from_fn(slots, |s| {
-                let raw = contacts.email(s);
-                p.matches(View::Text { raw, lower: lower.get(s).and_then(|l| l.as_deref()).unwrap_or(raw), date: None })
+                p.test_lowered(lower.get(s).and_then(|l| l.as_deref()).unwrap_or_else(|| contacts.email(s)))
             }),
             None => Bitset::from_fn(slots, |s| p.matches(View::Str(contacts.email(s)))),
         },

@@ -5,6 +5,7 @@
 use memchr::memmem::Finder;
 use rustc_hash::FxHashSet as HashSet;
 
+use super::bytes;
 use crate::rules::{Op, Operand, Scalar};
 use crate::time::{format_iso, parse_iso};
 
@@ -77,6 +78,26 @@ impl<'a> Prepared<'a> {
         Prepared { op, operand, lower, finder, set }
     }
 
+    /// For a string op (`needs() == Lower`): does this already lower-cased
+    /// text match? The per-contact path for emails, which have no
+    /// dictionary to evaluate once per distinct value.
+    #[inline]
+    pub fn test_lowered(&self, s: &str) -> bool {
+        let Some(t) = self.lower.as_deref() else { return false };
+        let (s, t) = (s.as_bytes(), t.as_bytes());
+        let contains = |s: &[u8]| match &self.finder {
+            Some(f) if s.len() >= 64 => f.find(s).is_some(),
+            _ => bytes::contains_short(s, t),
+        };
+        match self.op {
+            Op::Contains => contains(s),
+            Op::NotContains => !contains(s),
+            Op::StartsWith => bytes::starts_with(s, t),
+            Op::EndsWith => bytes::ends_with(s, t),
+            _ => false,
+        }
+    }
+
     /// Which derived forms of a string this condition reads.
     pub fn needs(&self) -> Needs {
         match (self.op, self.operand) {
@@ -120,8 +141,8 @@ impl<'a> Prepared<'a> {
             (Op::After, Operand::Date(d)) => as_date(v).is_some_and(|p| p > *d),
             (Op::Contains, _) => self.contains(v),
             (Op::NotContains, _) => !self.contains(v),
-            (Op::StartsWith, _) => self.text(v, |s, t| s.starts_with(t)),
-            (Op::EndsWith, _) => self.text(v, |s, t| s.ends_with(t)),
+            (Op::StartsWith, _) => self.text(v, |s, t| bytes::starts_with(s.as_bytes(), t.as_bytes())),
+            (Op::EndsWith, _) => self.text(v, |s, t| bytes::ends_with(s.as_bytes(), t.as_bytes())),
             _ => false,
         }
     }
@@ -147,7 +168,7 @@ impl<'a> Prepared<'a> {
                 Some(f) => self.text(v, |s, t| {
                     // Most property values are short: a first-byte scan beats
                     // setting up a vectorised search for each one.
-                    if s.len() < 64 { find_short(s.as_bytes(), t.as_bytes()) } else { f.find(s.as_bytes()).is_some() }
+                    if s.len() < 64 { bytes::contains_short(s.as_bytes(), t.as_bytes()) } else { f.find(s.as_bytes()).is_some() }
                 }),
                 None => false,
             },
@@ -155,18 +176,9 @@ impl<'a> Prepared<'a> {
     }
 }
 
-/// Substring test for short haystacks; `needle` is non-empty.
-fn find_short(hay: &[u8], needle: &[u8]) -> bool {
-    let Some((&first, rest)) = needle.split_first() else { return true };
-    if hay.len() < needle.len() {
-        return false;
-    }
-    (0..=hay.len() - needle.len()).any(|i| hay[i] == first && &hay[i + 1..i + needle.len()] == rest)
-}
-
 fn eq(v: View<'_>, s: &Scalar) -> bool {
     match (v, s) {
-        (View::Str(a) | View::Text { raw: a, .. }, Scalar::Str(b)) => a == b,
+        (View::Str(a) | View::Text { raw: a, .. }, Scalar::Str(b)) => bytes::eq(a.as_bytes(), b.as_bytes()),
         (View::Date(ms), Scalar::Str(b)) => format_iso(ms) == *b,
         (View::Num(a), Scalar::Num(b)) => a == *b,
         (View::Bool(a), Scalar::Bool(b)) => a == *b,

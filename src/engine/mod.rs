@@ -3,6 +3,7 @@
 //! It knows nothing of JSON commands (that is `api`) or of JavaScript.
 
 pub mod bitset;
+pub mod bytes;
 pub mod contacts;
 pub mod eval;
 pub mod events;

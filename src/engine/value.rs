@@ -75,7 +75,7 @@ impl PRef<'_> {
             (PRef::Null, PRef::Null) => true,
             (PRef::Bool(a), PRef::Bool(b)) => a == b,
             (PRef::Num(a), PRef::Num(b)) => num_bits(a) == num_bits(b),
-            (PRef::Str(a), PRef::Str(b)) | (PRef::Json(a), PRef::Json(b)) => a == b,
+            (PRef::Str(a), PRef::Str(b)) | (PRef::Json(a), PRef::Json(b)) => super::bytes::eq(a.as_bytes(), b.as_bytes()),
             _ => false,
         }
     }
