@@ -90,6 +90,14 @@ fn verdicts(p: &Prepared, dict: &Dict) -> Vec<bool> {
     out.push(p.matches(View::Absent));
     let lower = if p.needs() == Needs::Lower { dict.lowered() } else { None };
     let dates = if p.needs() == Needs::Date { dict.dates() } else { None };
+    if let Some(d) = &dates {
+        // Date ops: strings by their cached instant, other values as usual.
+        out.extend(values.iter().zip(d.iter()).map(|(v, &t)| match v {
+            PValue::Str(_) => p.test_date(t),
+            _ => p.matches(view(v)),
+        }));
+        return out;
+    }
     for (i, v) in values.iter().enumerate() {
         let view = match (v, &lower, &dates) {
             (PValue::Str(raw), Some(l), _) => {

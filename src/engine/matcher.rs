@@ -98,6 +98,20 @@ impl<'a> Prepared<'a> {
         }
     }
 
+    /// For a date op (`needs() == Date`): does a string whose ISO instant is
+    /// `t` (`None`: not a date) match?
+    #[inline]
+    pub fn test_date(&self, t: Option<i64>) -> bool {
+        let (Operand::Date(d), Some(t)) = (self.operand, t) else { return false };
+        match self.op {
+            Op::Gt | Op::After => t > *d,
+            Op::Gte => t >= *d,
+            Op::Lt | Op::Before => t < *d,
+            Op::Lte => t <= *d,
+            _ => false,
+        }
+    }
+
     /// Which derived forms of a string this condition reads.
     pub fn needs(&self) -> Needs {
         match (self.op, self.operand) {
