@@ -1,13 +1,13 @@
-//! The event index: for each event name, every contact's timestamps in
-//! sorted order (compressed sparse rows), so `occurred within` is a lookup,
-//! never a scan of the event log, plus a dense array of each contact's latest
-//! timestamp, so the usual window check is one comparison per contact.
+//! The event index: for each event name, its events sorted by time, each
+//! with its contact slot, plus the set of contacts that have any. A window
+//! `now − D ≤ t ≤ now` is two binary searches and then one bit per event in
+//! the window: the work follows the matches, not the number of contacts, and
+//! future events simply fall outside. `occurred` without a window is the set.
 //!
-//! Rows are cut into shards of 65,536 contact slots. New events land in an
-//! unsorted tail and are merged into their shards in place, before the next
-//! evaluation or once the tail grows; growing one shard at a time keeps the
-//! memory high-water mark near what the index holds (8 bytes per event plus
-//! 4 per contact per name) instead of twice that during a reallocation.
+//! Timestamps and slots live in appended pages (12 bytes per event, no
+//! reallocation holes in wasm's never-shrinking memory). New events land in
+//! an unsorted tail that is sorted and merged in place, backwards, before the
+//! next evaluation or once it grows past a sixteenth of the index.
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -16,80 +16,16 @@ use serde::{Deserialize, Serialize};
 use super::bitset::Bitset;
 use super::paged::Paged;
 
-const SHARD_BITS: u32 = 16;
-const SHARD_MASK: u32 = (1 << SHARD_BITS) - 1;
-
-/// The rows of up to 65,536 consecutive slots.
-#[derive(Debug, Default, Clone, Serialize, Deserialize)]
-struct Shard {
-    /// `ts[offsets[c]..offsets[c + 1]]` are local slot c's timestamps,
-    /// ascending. `offsets.len() - 1` slots are covered.
-    offsets: Vec<u32>,
-    ts: Paged,
-}
-
-impl Shard {
-    /// Merges `add` (sorted by local slot, then time) into the rows in place,
-    /// walking backwards so no second copy of the timestamps is made.
-    fn merge(&mut self, add: &[(u32, i64)]) {
-        let Some(&(top, _)) = add.last() else { return };
-        let covered = self.offsets.len().saturating_sub(1);
-        let slots = covered.max(top as usize + 1);
-        let old_len = self.ts.len();
-        if self.offsets.is_empty() {
-            self.offsets.push(0);
-        }
-        self.offsets.resize(slots + 1, old_len as u32);
-        let new_len = old_len + add.len();
-        self.ts.grow(new_len);
-        let (mut w, mut t) = (new_len, add.len());
-        for slot in (0..slots).rev() {
-            let (a, mut o) = (self.offsets[slot] as usize, self.offsets[slot + 1] as usize);
-            self.offsets[slot + 1] = w as u32;
-            while t > 0 && add[t - 1].0 as usize == slot {
-                let tv = add[t - 1].1;
-                w -= 1;
-                if o > a && self.ts.get(o - 1) > tv {
-                    self.ts.set(w, self.ts.get(o - 1));
-                    o -= 1;
-                } else {
-                    self.ts.set(w, tv);
-                    t -= 1;
-                }
-            }
-            let n = o - a;
-            self.ts.move_right(a..o, w - n);
-            w -= n;
-        }
-    }
-
-    /// The bounds of local slot `local`'s row in `ts`.
-    fn row(&self, local: usize) -> (usize, usize) {
-        if local + 1 >= self.offsets.len() {
-            return (0, 0);
-        }
-        (self.offsets[local] as usize, self.offsets[local + 1] as usize)
-    }
-
-    fn latest(&self, local: usize) -> Option<i64> {
-        let (a, b) = self.row(local);
-        (b > a).then(|| self.ts.get(b - 1))
-    }
-}
-
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 struct NameIndex {
-    shards: Vec<Shard>,
-    /// Events not yet merged: (slot, timestamp).
-    tail: Vec<(u32, i64)>,
-    /// Events merged into the shards.
-    merged: usize,
-    /// Per slot, its latest timestamp (`i64::MIN`: none). Derived.
+    /// Event times, ascending, and the contact slot of each.
+    ts: Paged<i64>,
+    slot: Paged<u32>,
+    /// Events not yet merged: (time, slot).
+    tail: Vec<(i64, u32)>,
+    /// Contacts with at least one event of this name. Derived.
     #[serde(skip)]
-    last: Vec<i64>,
-    /// The latest timestamp of any slot. Derived.
-    #[serde(skip)]
-    max_ts: i64,
+    has: Bitset,
 }
 
 impl NameIndex {
@@ -98,78 +34,68 @@ impl NameIndex {
             return;
         }
         self.tail.sort_unstable();
-        let mut start = 0;
-        while start < self.tail.len() {
-            let shard = (self.tail[start].0 >> SHARD_BITS) as usize;
-            let end = start + self.tail[start..].partition_point(|&(s, _)| (s >> SHARD_BITS) as usize == shard);
-            if self.shards.len() <= shard {
-                self.shards.resize_with(shard + 1, Shard::default);
+        let old = self.ts.len();
+        let new_len = old + self.tail.len();
+        self.ts.grow(new_len);
+        self.slot.grow(new_len);
+        let (mut w, mut i, mut t) = (new_len, old, self.tail.len());
+        while t > 0 {
+            w -= 1;
+            if i > 0 && self.ts.get(i - 1) > self.tail[t - 1].0 {
+                i -= 1;
+                self.ts.set(w, self.ts.get(i));
+                self.slot.set(w, self.slot.get(i));
+            } else {
+                t -= 1;
+                let (ts, s) = self.tail[t];
+                self.ts.set(w, ts);
+                self.slot.set(w, s);
             }
-            let local: Vec<(u32, i64)> = self.tail[start..end].iter().map(|&(s, t)| (s & SHARD_MASK, t)).collect();
-            self.shards[shard].merge(&local);
-            start = end;
         }
-        let top = self.tail.last().map_or(0, |&(s, _)| s as usize + 1);
-        if self.last.len() < top {
-            self.last.resize(top, i64::MIN);
+        let mut tail = std::mem::take(&mut self.tail);
+        for &(_, s) in &tail {
+            self.mark(s as usize);
         }
-        for &(slot, t) in &self.tail {
-            let s = slot as usize;
-            self.last[s] = self.last[s].max(t);
-            self.max_ts = self.max_ts.max(t);
-        }
-        self.merged += self.tail.len();
-        self.tail.clear();
+        tail.clear();
+        self.tail = tail; // keeps its capacity for the next batch
     }
 
-    /// Rebuilds `last` and `max_ts` from the rows (after a restore).
+    fn mark(&mut self, s: usize) {
+        if s >= self.has.len() {
+            self.has.resize((s + 1).next_power_of_two(), false);
+        }
+        self.has.set(s, true);
+    }
+
+    /// Rebuilds `has` from the events (after a restore).
     fn derive(&mut self) {
-        self.last.clear();
-        for (i, sh) in self.shards.iter().enumerate() {
-            self.last.resize(i << SHARD_BITS, i64::MIN);
-            for local in 0..sh.offsets.len().saturating_sub(1) {
-                self.last.push(sh.latest(local).unwrap_or(i64::MIN));
-            }
+        self.has = Bitset::new(0);
+        for i in 0..self.slot.len() {
+            self.mark(self.slot.get(i) as usize);
         }
-        self.max_ts = self.last.iter().copied().max().unwrap_or(i64::MIN);
     }
 
-    /// Does slot `c` have a timestamp in `lo..=hi`? (Index must be merged.)
-    fn any_in(&self, c: usize, lo: i64, hi: i64) -> bool {
-        let Some(sh) = self.shards.get(c >> SHARD_BITS) else { return false };
-        let (a, b) = sh.row(c & SHARD_MASK as usize);
-        let i = sh.ts.lower_bound(a, b, lo);
-        i < b && sh.ts.get(i) <= hi
-    }
-
-    /// Slots (of `slots`) with a timestamp in `lo..=hi`, where `lo > i64::MIN`.
-    /// One pass over the latest timestamps: a contact whose latest is in the
-    /// window matches; one whose latest is after `hi` (it has future events)
-    /// has its row searched.
+    /// Slots (of `slots`) with an event in `lo..=hi`.
     fn occurred(&self, slots: usize, lo: i64, hi: i64) -> Bitset {
-        let n = self.last.len().min(slots);
-        let mut words = Vec::with_capacity(slots.div_ceil(64));
-        for (wi, chunk) in self.last[..n].chunks(64).enumerate() {
-            let (mut hit, mut later) = (0u64, 0u64);
-            for (j, &t) in chunk.iter().enumerate() {
-                hit |= u64::from(lo <= t && t <= hi) << j;
-                later |= u64::from(t > hi) << j;
-            }
-            while later != 0 {
-                let j = later.trailing_zeros() as usize;
-                later &= later - 1;
-                if self.any_in(wi * 64 + j, lo, hi) {
-                    hit |= 1 << j;
-                }
-            }
-            words.push(hit);
+        let n = self.ts.len();
+        if lo == i64::MIN && hi == i64::MAX {
+            let mut b = Bitset::new(slots);
+            b.or_with(&self.has);
+            return b;
         }
-        Bitset::from_words(words, slots)
+        let a = self.ts.lower_bound(0, n, lo);
+        let mut b = Bitset::new(slots);
+        for i in a..n {
+            if self.ts.get(i) > hi {
+                break;
+            }
+            b.set(self.slot.get(i) as usize, true);
+        }
+        b
     }
 
     fn heap_bytes(&self) -> usize {
-        let shards: usize = self.shards.iter().map(|s| s.offsets.capacity() * 4 + s.ts.heap_bytes()).sum();
-        shards + self.tail.capacity() * 16 + self.last.capacity() * 8
+        self.ts.heap_bytes() + self.slot.heap_bytes() + self.tail.capacity() * 16 + self.has.heap_bytes()
     }
 }
 
@@ -201,7 +127,7 @@ impl Events {
     }
 
     pub fn push_id(&mut self, name_id: usize, slot: u32, ts: i64) {
-        self.lists[name_id].tail.push((slot, ts));
+        self.lists[name_id].tail.push((ts, slot));
         self.total += 1;
     }
 
@@ -214,7 +140,7 @@ impl Events {
     /// long import never holds many events twice (tail and index).
     pub fn settle(&mut self) {
         for l in &mut self.lists {
-            if l.tail.len() > (1 << 16).max(l.merged / 16) {
+            if l.tail.len() > (1 << 16).max(l.ts.len() / 16) {
                 l.merge_tail();
             }
         }
@@ -234,7 +160,7 @@ impl Events {
             Some(&i) => {
                 let l = &self.lists[i];
                 debug_assert!(l.tail.is_empty(), "prepare() before occurred()");
-                l.occurred(slots, lo.max(i64::MIN + 1), hi)
+                l.occurred(slots, lo, hi)
             }
         }
     }
@@ -308,9 +234,9 @@ mod tests {
                 let naive: Vec<usize> = (0..300_000).filter(|&c| rows[c].iter().any(|&t| lo <= t && t <= hi)).collect();
                 assert!(got == naive, "{lo}..{hi}: {} vs {} slots", got.len(), naive.len());
             }
-            let mut last = ev.lists[0].last.clone();
-            last.resize(300_000, i64::MIN);
-            assert!(last == want, "latest timestamps differ");
+            let has: Vec<usize> = ev.occurred("n", 300_000, i64::MIN, i64::MAX).iter().collect();
+            let want_has: Vec<usize> = (0..300_000).filter(|&c| want[c] != i64::MIN).collect();
+            assert!(has == want_has, "contacts with any event differ");
         }
     }
 

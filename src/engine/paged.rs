@@ -1,4 +1,4 @@
-//! A growable array of `i64` kept in fixed 64 KiB pages. The event index
+//! A growable array kept in fixed pages of 8,192 elements. The event index
 //! holds tens of millions of timestamps in wasm, whose linear memory never
 //! shrinks: a `Vec` that grows by reallocation leaves its old buffer behind
 //! as a hole each time, while pages are only ever appended.
@@ -9,13 +9,19 @@ const PAGE_BITS: u32 = 13;
 const PAGE: usize = 1 << PAGE_BITS; // 8,192 timestamps
 const MASK: usize = PAGE - 1;
 
-#[derive(Debug, Default, Clone, Serialize, Deserialize)]
-pub struct Paged {
-    pages: Vec<Vec<i64>>,
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Paged<T> {
+    pages: Vec<Vec<T>>,
     len: usize,
 }
 
-impl Paged {
+impl<T> Default for Paged<T> {
+    fn default() -> Self {
+        Paged { pages: Vec::new(), len: 0 }
+    }
+}
+
+impl<T: Copy + Default + PartialOrd> Paged<T> {
     pub fn len(&self) -> usize {
         self.len
     }
@@ -25,18 +31,18 @@ impl Paged {
     }
 
     /// Element `i`; `i` must be below `len()`.
-    pub fn get(&self, i: usize) -> i64 {
+    pub fn get(&self, i: usize) -> T {
         self.pages[i >> PAGE_BITS][i & MASK]
     }
 
-    pub fn set(&mut self, i: usize, v: i64) {
+    pub fn set(&mut self, i: usize, v: T) {
         self.pages[i >> PAGE_BITS][i & MASK] = v;
     }
 
     /// Grows to `len` elements (new ones are 0), a page at a time.
     pub fn grow(&mut self, len: usize) {
         while self.pages.len() * PAGE < len {
-            self.pages.push(vec![0; PAGE]);
+            self.pages.push(vec![T::default(); PAGE]);
         }
         self.len = self.len.max(len);
     }
@@ -53,7 +59,7 @@ impl Paged {
     }
 
     /// The first index in `a..b` whose value is `>= x` (values in `a..b` ascending).
-    pub fn lower_bound(&self, mut a: usize, mut b: usize, x: i64) -> usize {
+    pub fn lower_bound(&self, mut a: usize, mut b: usize, x: T) -> usize {
         while a < b {
             let m = a + (b - a) / 2;
             if self.get(m) < x {
@@ -66,7 +72,7 @@ impl Paged {
     }
 
     pub fn heap_bytes(&self) -> usize {
-        self.pages.len() * PAGE * 8 + self.pages.capacity() * 24
+        self.pages.len() * PAGE * std::mem::size_of::<T>() + self.pages.capacity() * 24
     }
 }
 
@@ -76,7 +82,7 @@ mod tests {
 
     #[test]
     fn grows_by_pages_moves_and_searches() {
-        let mut p = Paged::default();
+        let mut p: Paged<i64> = Paged::default();
         p.grow(20_000);
         for i in 0..20_000 {
             p.set(i, i as i64 * 2);

@@ -11,7 +11,7 @@ use super::segments::Segments;
 use crate::error::{Code, Error};
 use crate::rules::parse_rules;
 
-const MAGIC: &[u8; 4] = b"KSG2";
+const MAGIC: &[u8; 4] = b"KSG3";
 const CHUNK: usize = 1 << 20;
 
 /// A postcard output that passes on each full buffer.
