@@ -48,7 +48,8 @@ impl Bitset {
     /// `codes` are absent (code 0). This is the inner loop of every property
     /// condition.
     pub fn from_codes(len: usize, codes: &[u32], verdict: &[bool]) -> Self {
-        let table: Vec<u64> = verdict.iter().map(|&v| u64::from(v)).collect();
+        // One byte per code keeps the table in cache for large dictionaries.
+        let table: Vec<u8> = verdict.iter().map(|&v| u8::from(v)).collect();
         let absent = table.first().copied().unwrap_or(0) == 1;
         Bitset::from_slice(len, codes, absent, |c| table.get(c as usize).copied().unwrap_or(0) == 1)
     }
