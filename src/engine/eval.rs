@@ -20,22 +20,65 @@ pub fn evaluate(root: &Node, contacts: &Contacts, events: &Events, now: i64) -> 
 fn node(n: &Node, contacts: &Contacts, events: &Events, now: i64) -> Bitset {
     match n {
         Node::Cond(c) => condition(c, contacts, events, now),
-        Node::Group { any, children } => {
-            let slots = contacts.slots();
-            let mut acc = if *any { Bitset::new(slots) } else { Bitset::full(slots) };
+        Node::Group { any: true, children } => {
+            let mut acc = Bitset::new(contacts.slots());
             for child in children {
-                let b = node(child, contacts, events, now);
-                if *any {
-                    acc.or_with(&b);
-                } else {
-                    acc.and_with(&b);
-                }
-                // Nothing the remaining children say can change the result.
-                if (*any && acc.is_full()) || (!*any && acc.none()) {
-                    break;
+                acc.or_with(&node(child, contacts, events, now));
+                if acc.is_full() {
+                    break; // nothing the remaining children say can change it
                 }
             }
             acc
+        }
+        Node::Group { any: false, children } => {
+            // Columns and events first; then the per-contact tests (emails,
+            // timestamps) only on the contacts still in the running.
+            let mut acc = Bitset::full(contacts.slots());
+            for child in children.iter().filter(|c| !is_per_contact(c)) {
+                acc.and_with(&node(child, contacts, events, now));
+                if acc.none() {
+                    return acc;
+                }
+            }
+            for child in children {
+                if let Node::Cond(c) = child {
+                    if is_per_contact(child) {
+                        acc = per_contact(c, contacts, Some(&acc));
+                    }
+                }
+            }
+            acc
+        }
+    }
+}
+
+/// Conditions on fields with no dictionary, tested contact by contact.
+fn is_per_contact(n: &Node) -> bool {
+    matches!(n, Node::Cond(Condition { field: Field::Email | Field::CreatedAt | Field::UpdatedAt, .. }))
+}
+
+/// Tests a per-contact condition on every slot, or only on those of `among`.
+fn per_contact(c: &Condition, contacts: &Contacts, among: Option<&Bitset>) -> Bitset {
+    let slots = contacts.slots();
+    let p = Prepared::new(c.op, &c.operand);
+    let lower = (c.field == Field::Email && p.needs() == Needs::Lower).then(|| contacts.lowered_emails()).flatten();
+    let test = |s: usize| match &c.field {
+        Field::Email => match &lower {
+            Some(l) => p.test_lowered(l.get(s).and_then(|x| x.as_deref()).unwrap_or_else(|| contacts.email(s))),
+            None => p.matches(View::Str(contacts.email(s))),
+        },
+        Field::CreatedAt => p.matches(View::Date(contacts.created_at(s))),
+        Field::UpdatedAt => p.matches(View::Date(contacts.updated_at(s))),
+        _ => false,
+    };
+    match among {
+        None => Bitset::from_fn(slots, test),
+        Some(a) => {
+            let mut b = Bitset::new(slots);
+            for s in a.iter().filter(|&s| test(s)) {
+                b.set(s, true);
+            }
+            b
         }
     }
 }
@@ -65,14 +108,7 @@ fn condition(c: &Condition, contacts: &Contacts, events: &Events, now: i64) -> B
             }
             Some(col) => Bitset::from_codes(slots, &col.codes, &verdicts(&p, &col.dict)),
         },
-        Field::Email => match (p.needs() == Needs::Lower).then(|| contacts.lowered_emails()).flatten() {
-            Some(lower) => Bitset::from_fn(slots, |s| {
-                p.test_lowered(lower.get(s).and_then(|l| l.as_deref()).unwrap_or_else(|| contacts.email(s)))
-            }),
-            None => Bitset::from_fn(slots, |s| p.matches(View::Str(contacts.email(s)))),
-        },
-        Field::CreatedAt => Bitset::from_fn(slots, |s| p.matches(View::Date(contacts.created_at(s)))),
-        Field::UpdatedAt => Bitset::from_fn(slots, |s| p.matches(View::Date(contacts.updated_at(s)))),
+        Field::Email | Field::CreatedAt | Field::UpdatedAt => per_contact(c, contacts, None),
         Field::Suppressed => {
             let (yes, no) = (p.matches(View::Bool(true)), p.matches(View::Bool(false)));
             Bitset::from_fn(slots, |s| if contacts.is_suppressed(s) { yes } else { no })
