@@ -1,7 +1,7 @@
 // kraiter.contacts: create / get / update / delete / list and bulk import
 // (upsert by email, one storage transaction per batch).
 
-import { makePage } from "./page.js";
+import { queryPages } from "./page.js";
 
 const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 
@@ -29,9 +29,7 @@ export class Contacts {
   }
 
   async list(params = {}) {
-    const page = (cursor) =>
-      makePage(this.#core.query("contacts.list", { cursor, limit: params?.limit }), (next) => Promise.resolve(page(next)));
-    return page(params?.cursor);
+    return queryPages(this.#core, "contacts.list", {}, params);
   }
 
   /** Upserts contacts by email; returns `{ created, updated }`. */

@@ -17,3 +17,9 @@ export function makePage(page, fetchNext) {
   });
   return page;
 }
+
+/** A list command's first page, each page able to fetch the next. */
+export function queryPages(core, cmd, input, params) {
+  const page = (cursor) => makePage(core.query(cmd, { ...input, cursor, limit: params?.limit }), (next) => Promise.resolve(page(next)));
+  return page(params?.cursor);
+}

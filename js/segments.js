@@ -3,7 +3,7 @@
 // `compute` answers at once and runs after, calls made while one is queued
 // coalesce, `delete` cancels a queued run, `waitForCompute` waits for it.
 
-import { makePage } from "./page.js";
+import { queryPages } from "./page.js";
 
 const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 
@@ -26,9 +26,7 @@ export class Segments {
   }
 
   async list(params = {}) {
-    const page = (cursor) =>
-      makePage(this.#core.query("segments.list", { cursor, limit: params?.limit }), (next) => Promise.resolve(page(next)));
-    return page(params?.cursor);
+    return queryPages(this.#core, "segments.list", {}, params);
   }
 
   async get(id) {
@@ -46,11 +44,7 @@ export class Segments {
   }
 
   async listMembers(id, params = {}) {
-    const page = (cursor) =>
-      makePage(this.#core.query("segments.listMembers", { id, cursor, limit: params?.limit }), (next) =>
-        Promise.resolve(page(next)),
-      );
-    return page(params?.cursor);
+    return queryPages(this.#core, "segments.listMembers", { id }, params);
   }
 
   async compute(id) {

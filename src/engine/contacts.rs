@@ -254,6 +254,7 @@ impl Contacts {
     }
 
     /// Sets (`Some`) or removes (`None`) one property of a slot.
+    #[cfg(test)]
     pub fn set_property(&mut self, slot: usize, key: &str, v: Option<PValue>) {
         let key = self.plan_key(key);
         self.apply(slot, (key, v.map(Val::New)));

@@ -131,6 +131,7 @@ impl Events {
         self.total += 1;
     }
 
+    #[cfg(test)]
     pub fn push(&mut self, name: &str, slot: u32, ts: i64) {
         let i = self.name_id(name);
         self.push_id(i, slot, ts);
@@ -204,7 +205,7 @@ mod tests {
     }
 
     #[test]
-    fn shards_and_restores_agree_with_a_naive_scan() {
+    fn large_slots_and_restores_agree_with_a_naive_scan() {
         let mut e = Events::default();
         let mut all: Vec<(u32, i64)> = Vec::new();
         let mut x: u64 = 99;
