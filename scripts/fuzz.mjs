@@ -18,7 +18,7 @@ const args = process.argv.slice(2);
 const ifAvailable = args.includes("--if-available");
 const [secondsArg, ...named] = args.filter((a) => a !== "--if-available");
 const seconds = Number(secondsArg ?? 20);
-const targets = named.length ? named : ["rules", "commands", "worlds"];
+const targets = named.length ? named : ["rules", "commands", "worlds", "snapshot"];
 if (ifAvailable && spawnSync("cargo", ["+nightly", "fuzz", "--version"], { encoding: "utf8" }).status !== 0) {
   console.log("FUZZ SMOKE SKIPPED: `cargo +nightly fuzz` is not available on this machine (see scripts/setup.sh)");
   process.exit(0);

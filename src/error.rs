@@ -88,6 +88,20 @@ impl Error {
     }
 }
 
+/// Both results, or one validation error listing the details of both
+/// (so a form can mark every wrong field at once).
+pub fn both<A, B>(a: Result<A>, b: Result<B>) -> Result<(A, B)> {
+    match (a, b) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        (Err(x), Err(y)) if x.code == Code::ValidationError && y.code == Code::ValidationError => {
+            let mut d = x.details;
+            d.extend(y.details);
+            Err(Error::validation(d))
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    }
+}
+
 /// Joins two path pieces: `rules` + `conditions[0]` → `rules.conditions[0]`,
 /// `[3]` + `email` → `[3].email`, `rules` + `[0]` → `rules[0]`.
 pub fn join_path(prefix: &str, rest: &str) -> String {

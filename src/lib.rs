@@ -7,6 +7,7 @@ pub mod api;
 pub mod engine;
 pub mod error;
 pub mod rules;
+pub mod text;
 pub mod time;
 
 /// The wasm-bindgen boundary (only on wasm32).

@@ -278,7 +278,8 @@ fn condition(noise: u32) -> impl Strategy<Value = Value> {
                     m.insert("within".into(), w.clone());
                 }
                 if extra {
-                    m.insert("label".into(), json!("dropped"));
+                    // An unknown key: the whole rule is invalid, never widened.
+                    m.insert("label".into(), json!("unknown"));
                 }
                 Value::Object(m)
             })

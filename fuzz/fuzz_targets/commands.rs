@@ -25,6 +25,7 @@ enum Key {
     Conditions,
     Email,
     Properties,
+    Suppressed,
     Name,
     Rules,
     Id,

@@ -1,29 +1,36 @@
-//! contacts.create / update / delete / import, and get / list.
+//! contacts.create / update / delete / import, and get / getByEmail / list.
 
 use rustc_hash::FxHashMap as HashMap;
 
-use serde_json::value::RawValue;
-use serde_json::{Map, Value};
-
+use super::fields::{self, Errors, Fields};
 use super::ids::{self, IdGen};
-use super::input::{self, opt};
+use super::input;
 use super::output::{json, ContactOut, Page};
 use super::plan::{Batch, ContactEdit, Plan, Planned, Reply};
-use super::records::{self, ContactRec};
-use crate::engine::contacts::{email_key, Change, NewContact, Val};
+use super::props;
+use super::Entry;
+use crate::engine::contacts::{email_key, NewContact};
 use crate::engine::snapshot::Store;
-use crate::engine::value::PValue;
 use crate::error::{Error, Result};
+use crate::text::clip;
 
-pub fn create(store: &Store, input: &RawValue, now: i64, mut gen: IdGen) -> Result<Planned> {
-    let rec: ContactRec = records::record(input, "")?;
-    let email = records::email(rec.email, "email")?;
-    let props = records::props(rec.properties, "properties")?;
-    let properties = records::plan_changes(&store.contacts, props, false, "properties")?;
+/// The keys of a contact record (create, and each import record).
+const RECORD_KEYS: &[&str] = &["email", "properties", "suppressed"];
+
+fn conflict(email: &str) -> Error {
+    Error::conflict(format!("A contact with email {} already exists.", clip(email)))
+}
+
+pub fn create(store: &Store, e: &Entry, now: i64, mut gen: IdGen) -> Result<Planned> {
+    let f = Fields::read(e.raw(), "", "a contact")?;
+    f.only(RECORD_KEYS, "")?;
+    let email = input::email(f.get("email"), "email")?;
+    let suppressed = input::flag(f.get("suppressed"), "suppressed")?.unwrap_or(false);
+    let properties = props::plan_changes(&store.contacts, props::read(f.get("properties"), "properties")?, false, "properties")?;
     if store.contacts.slot_of_email(&email).is_some() {
-        return Err(Error::conflict(format!("A contact with email {} already exists.", input::clip(&email))));
+        return Err(conflict(&email));
     }
-    let c = NewContact { id: gen.next(), email, properties, at: now };
+    let c = NewContact { id: gen.next(), email, properties, suppressed, at: now };
     Ok(Planned {
         reply: Reply::Contact(store.contacts.slots()),
         plan: Plan::Batch(Batch { creates: vec![c], ..Batch::default() }),
@@ -31,37 +38,23 @@ pub fn create(store: &Store, input: &RawValue, now: i64, mut gen: IdGen) -> Resu
     })
 }
 
-/// Property changes: a key set to `null` is removed.
-fn changes(store: &Store, v: Option<&Value>, path: &str) -> Result<Vec<Change>> {
-    match v {
-        None => Ok(Vec::new()),
-        Some(Value::Object(m)) => Ok(m
-            .iter()
-            .map(|(k, v)| (store.contacts.plan_key(k), (!v.is_null()).then(|| Val::New(PValue::from_json(v)))))
-            .collect()),
-        Some(_) => Err(Error::invalid(path, "properties must be an object")),
-    }
-}
-
-pub fn find(store: &Store, m: &Map<String, Value>) -> Result<usize> {
-    let id = input::id(m, ids::CONTACT, "contact")?;
+fn find(store: &Store, e: &Entry, f: &Fields) -> Result<usize> {
+    let id = e.target(f, ids::CONTACT, "contact")?;
     store.contacts.slot_of_id(id).ok_or_else(|| Error::not_found("contact", &ids::format(ids::CONTACT, id)))
 }
 
-pub fn update(store: &Store, input: &Value, now: i64) -> Result<Planned> {
-    let m = input::object(input, "")?;
-    let slot = find(store, m)?;
-    let email = match opt(m, "email") {
-        None => None,
-        Some(v) => Some(input::email(Some(v), "email")?),
-    };
-    let properties = changes(store, opt(m, "properties"), "properties")?;
+pub fn update(store: &Store, e: &Entry, now: i64) -> Result<Planned> {
+    let f = e.fields(RECORD_KEYS)?;
+    let slot = find(store, e, &f)?;
+    let email = f.get("email").map(|v| input::email(Some(v), "email")).transpose()?;
+    let suppressed = input::flag(f.get("suppressed"), "suppressed")?;
+    let properties = props::plan_changes(&store.contacts, props::read(f.get("properties"), "properties")?, true, "properties")?;
     if let Some(e) = &email {
         if store.contacts.slot_of_email(e).is_some_and(|s| s != slot) {
-            return Err(Error::conflict(format!("A contact with email {} already exists.", input::clip(e))));
+            return Err(conflict(e));
         }
     }
-    let edit = ContactEdit { slot, email, properties, at: now };
+    let edit = ContactEdit { slot, email, properties, suppressed, at: now };
     Ok(Planned {
         plan: Plan::Batch(Batch { edits: vec![edit], ..Batch::default() }),
         reply: Reply::Contact(slot),
@@ -69,53 +62,80 @@ pub fn update(store: &Store, input: &Value, now: i64) -> Result<Planned> {
     })
 }
 
-pub fn delete(store: &Store, input: &Value) -> Result<Planned> {
-    let slot = find(store, input::object(input, "")?)?;
+pub fn delete(store: &Store, e: &Entry) -> Result<Planned> {
+    let f = e.fields(&[])?;
+    let slot = find(store, e, &f)?;
     Ok(Planned { plan: Plan::DropContact { slot }, reply: Reply::Nothing, last_id: 0 })
 }
 
 /// Upsert by email: a new email creates a contact, a known one merges its
-/// properties (null removes a key). Later records in the batch see earlier ones.
-pub fn import(store: &Store, input: &RawValue, now: i64, mut gen: IdGen) -> Result<Planned> {
-    let recs = records::array(input, "contacts.import")?;
+/// properties (null removes a key). Later records in the batch see earlier
+/// ones. Every bad record is reported (up to `MAX_ERROR_RECORDS`), and
+/// nothing of the batch is kept if any is bad.
+pub fn import(store: &Store, e: &Entry, now: i64, mut gen: IdGen) -> Result<Planned> {
+    let recs = fields::records(e.raw(), "contacts.import")?;
     let mut batch = Batch::default();
     batch.creates.reserve(recs.len());
     let mut created_by_email: HashMap<Box<str>, usize> = HashMap::default();
     let mut updated = 0usize;
+    let mut errors = Errors::default();
     for (i, raw) in recs.into_iter().enumerate() {
-        // Paths are built only on error: this loop runs a million times.
-        let under = |e: Error| e.under(&format!("[{i}]"));
-        let rec: ContactRec = records::record(raw, "").map_err(under)?;
-        let email = records::email(rec.email, "email").map_err(under)?;
-        let props = records::props(rec.properties, "properties").map_err(under)?;
-        let key = email_key(&email);
-        if let Some(&ci) = created_by_email.get(key.as_ref()) {
-            // A later record for a contact this batch creates: merge like an update.
-            let changes = records::plan_changes(&store.contacts, props, true, "properties").map_err(under)?;
-            batch.creates[ci].properties.extend(changes);
-        } else if let Some(slot) = store.contacts.slot_of_email(&email) {
-            let properties = records::plan_changes(&store.contacts, props, true, "properties").map_err(under)?;
-            batch.edits.push(ContactEdit { slot, email: None, properties, at: now });
-            updated += 1;
-        } else {
-            let properties = records::plan_changes(&store.contacts, props, false, "properties").map_err(under)?;
-            created_by_email.insert(key.into(), batch.creates.len());
-            batch.creates.push(NewContact { id: gen.next(), email, properties, at: now });
+        let mut one = || -> Result<()> {
+            let f = Fields::read(raw, "", "a contact record")?;
+            f.only(RECORD_KEYS, "")?;
+            let email = input::email(f.get("email"), "email")?;
+            let suppressed = input::flag(f.get("suppressed"), "suppressed")?;
+            let props = props::read(f.get("properties"), "properties")?;
+            let key = email_key(&email);
+            if let Some(&ci) = created_by_email.get(key.as_ref()) {
+                // A later record for a contact this batch creates: merge like an update.
+                let changes = props::plan_changes(&store.contacts, props, true, "properties")?;
+                let c = &mut batch.creates[ci];
+                c.properties.extend(changes);
+                c.suppressed = suppressed.unwrap_or(c.suppressed);
+            } else if let Some(slot) = store.contacts.slot_of_email(&email) {
+                let properties = props::plan_changes(&store.contacts, props, true, "properties")?;
+                batch.edits.push(ContactEdit { slot, email: None, properties, suppressed, at: now });
+                updated += 1;
+            } else {
+                let properties = props::plan_changes(&store.contacts, props, false, "properties")?;
+                created_by_email.insert(key.into(), batch.creates.len());
+                let c = NewContact { id: gen.next(), email, properties, suppressed: suppressed.unwrap_or(false), at: now };
+                batch.creates.push(c);
+            }
+            Ok(())
+        };
+        if let Err(err) = one() {
+            if errors.add(i, err) {
+                break;
+            }
         }
     }
+    errors.into_result()?;
     let reply = format!("{{\"created\":{},\"updated\":{}}}", batch.creates.len(), updated);
     Ok(Planned { plan: Plan::Batch(batch), reply: Reply::Json(reply), last_id: gen.last })
 }
 
-pub fn get(store: &Store, input: &Value) -> Result<String> {
-    let slot = find(store, input::object(input, "")?)?;
-    Ok(json(&ContactOut(&store.contacts, slot)))
+pub fn get(store: &Store, e: &Entry) -> Result<String> {
+    let f = e.fields(&[])?;
+    Ok(json(&ContactOut(&store.contacts, find(store, e, &f)?)))
 }
 
-pub fn list(store: &Store, input: &Value) -> Result<String> {
-    let m = input::object(input, "")?;
-    let limit = input::limit(m)?;
-    let start = match input::cursor(m, ids::CONTACT)? {
+/// The contact with this email, compared case-insensitively.
+pub fn get_by_email(store: &Store, e: &Entry) -> Result<String> {
+    let f = e.fields(&["email"])?;
+    let Some(raw) = f.get("email") else { return Err(Error::invalid("email", "email is required")) };
+    let Some(email) = input::string(raw) else { return Err(Error::invalid("email", "email must be a string")) };
+    match store.contacts.slot_of_email(&email) {
+        Some(slot) => Ok(json(&ContactOut(&store.contacts, slot))),
+        None => Err(Error::new(crate::error::Code::NotFound, format!("No contact with email {} exists.", clip(&email)))),
+    }
+}
+
+pub fn list(store: &Store, e: &Entry) -> Result<String> {
+    let f = e.fields(&["cursor", "limit"])?;
+    let limit = input::limit(f.get("limit"), 1)?;
+    let start = match input::cursor(f.get("cursor"), ids::CONTACT)? {
         Some(id) => store.contacts.position_after(id),
         None => 0,
     };

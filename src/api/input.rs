@@ -1,32 +1,43 @@
-//! Reading caller JSON: typed getters that fail with a VALIDATION_ERROR at
-//! the right path, and the shared checks (emails, names, list limits,
-//! cursors, timestamps, property objects).
+//! Typed readers for input fields, each failing with a VALIDATION_ERROR at
+//! the field's path. Single commands and bulk imports read emails, names,
+//! timestamps, flags, list options and ids through these same functions,
+//! so the two paths can never disagree.
 
-use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+use serde_json::value::RawValue;
+use serde_json::Value;
 
 use super::ids;
 use crate::error::{Error, Result};
-use crate::time::{parse_iso, MAX_MS, MIN_MS};
+use crate::text::clip;
+use crate::time::{parse_iso, MAX_MS};
 
 pub const MAX_NAME_CHARS: usize = 200;
+pub const MAX_EVENT_NAME_CHARS: usize = crate::rules::MAX_EVENT_NAME_CHARS;
 const MAX_EMAIL_CHARS: usize = 320;
+/// Epoch milliseconds below this (before 1973-03-03) are almost always
+/// seconds sent by mistake.
+pub const MIN_TIMESTAMP_MS: f64 = 1e11;
 
-pub fn object<'a>(v: &'a Value, path: &str) -> Result<&'a Map<String, Value>> {
-    match v {
-        Value::Object(m) => Ok(m),
-        _ => Err(Error::invalid(path, "must be an object")),
+/// A string field, borrowed when it has no escapes; `None` if not a string.
+pub fn string(v: &RawValue) -> Option<Cow<'_, str>> {
+    if !v.get().starts_with('"') {
+        return None;
     }
+    serde_json::from_str::<Cow<'_, str>>(v.get()).ok()
 }
 
-/// `m[key]`, treating an explicit `null` as absent.
-pub fn opt<'a>(m: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
-    m.get(key).filter(|v| !v.is_null())
+/// A small field as a `Value` (rules, which the rule walker reads as a tree).
+pub fn value(v: &RawValue, path: &str) -> Result<Value> {
+    serde_json::from_str(v.get()).map_err(|e| Error::invalid(path, format!("is not valid JSON: {e}")))
 }
 
-pub fn email(v: Option<&Value>, path: &str) -> Result<String> {
-    let Some(v) = v else { return Err(Error::invalid(path, "email is required")) };
-    let Value::String(s) = v else { return Err(Error::invalid(path, "email must be a string")) };
-    email_str(s, path).map(str::to_string)
+pub fn email(v: Option<&RawValue>, path: &str) -> Result<String> {
+    let Some(raw) = v else { return Err(Error::invalid(path, "email is required")) };
+    let Some(s) = string(raw) else { return Err(Error::invalid(path, "email must be a string")) };
+    email_str(&s, path)?;
+    Ok(s.into_owned())
 }
 
 /// Checks an email address: `@` with text on both sides, no spaces or
@@ -42,66 +53,87 @@ pub fn email_str<'a>(s: &'a str, path: &str) -> Result<&'a str> {
     }
 }
 
-pub fn name(v: Option<&Value>, path: &str) -> Result<String> {
-    match v {
-        None => Err(Error::invalid(path, "name is required")),
-        Some(Value::String(s)) if s.trim().is_empty() => Err(Error::invalid(path, "name must not be empty")),
-        Some(Value::String(s)) if s.chars().count() > MAX_NAME_CHARS => {
+/// A segment name: 1 to 200 characters, not only spaces.
+pub fn name(v: Option<&RawValue>, path: &str) -> Result<String> {
+    let Some(raw) = v else { return Err(Error::invalid(path, "name is required")) };
+    match string(raw) {
+        Some(s) if s.trim().is_empty() => Err(Error::invalid(path, "name must not be empty")),
+        Some(s) if s.chars().count() > MAX_NAME_CHARS => {
             Err(Error::invalid(path, format!("name is at most {MAX_NAME_CHARS} characters")))
         }
-        Some(Value::String(s)) => Ok(s.clone()),
-        Some(_) => Err(Error::invalid(path, "name must be a string")),
+        Some(s) => Ok(s.into_owned()),
+        None => Err(Error::invalid(path, "name must be a string")),
     }
 }
 
-pub fn limit(m: &Map<String, Value>) -> Result<usize> {
-    match opt(m, "limit") {
-        None => Ok(20),
-        Some(Value::Number(n)) => match n.as_f64() {
-            Some(f) if f.fract() == 0.0 && (1.0..=100.0).contains(&f) => Ok(f as usize),
-            _ => Err(Error::invalid("limit", "limit must be an integer from 1 to 100")),
-        },
-        Some(_) => Err(Error::invalid("limit", "limit must be an integer from 1 to 100")),
+/// An event name: 1 to 200 characters (the same limit as `events.<name>`
+/// in a rule).
+pub fn event_name<'a>(v: Option<&'a RawValue>, path: &str) -> Result<Cow<'a, str>> {
+    let Some(raw) = v else { return Err(Error::invalid(path, "event name is required")) };
+    match string(raw) {
+        Some(s) if !s.is_empty() && s.chars().count() <= MAX_EVENT_NAME_CHARS => Ok(s),
+        Some(_) => Err(Error::invalid(path, format!("event name must be 1 to {MAX_EVENT_NAME_CHARS} characters"))),
+        None => Err(Error::invalid(path, "event name must be a string")),
+    }
+}
+
+/// An optional boolean flag (`suppressed`).
+pub fn flag(v: Option<&RawValue>, path: &str) -> Result<Option<bool>> {
+    match v.map(RawValue::get) {
+        None => Ok(None),
+        Some("true") => Ok(Some(true)),
+        Some("false") => Ok(Some(false)),
+        Some(_) => Err(Error::invalid(path, "must be true or false")),
+    }
+}
+
+/// An event timestamp: an ISO date string or epoch milliseconds; absent
+/// means `default`.
+pub fn timestamp(v: Option<&RawValue>, path: &str, default: i64) -> Result<i64> {
+    let Some(raw) = v else { return Ok(default) };
+    if let Some(s) = string(raw) {
+        return parse_iso(&s).ok_or_else(|| Error::invalid(path, "timestamp must be an ISO 8601 date"));
+    }
+    match raw.get().parse::<f64>() {
+        Ok(f) if f.is_finite() && f < MIN_TIMESTAMP_MS => Err(Error::invalid(
+            path,
+            "timestamp is before 1973 as epoch milliseconds; send milliseconds (not seconds) or an ISO 8601 string",
+        )),
+        Ok(f) if f.is_finite() && f <= MAX_MS as f64 => Ok(f.floor() as i64),
+        Ok(_) => Err(Error::invalid(path, "timestamp is out of range")),
+        Err(_) => Err(Error::invalid(path, "timestamp must be an ISO 8601 string or epoch milliseconds")),
+    }
+}
+
+/// A list's `limit`: default 20, from `min` (1, or 0 where a count alone
+/// makes sense) to 100.
+pub fn limit(v: Option<&RawValue>, min: u32) -> Result<usize> {
+    let bad = || Error::invalid("limit", format!("limit must be an integer from {min} to 100"));
+    let Some(raw) = v else { return Ok(20) };
+    match raw.get().parse::<f64>() {
+        Ok(f) if f.fract() == 0.0 && (f64::from(min)..=100.0).contains(&f) => Ok(f as usize),
+        _ => Err(bad()),
     }
 }
 
 /// A list cursor: the id of the last item of the previous page.
-pub fn cursor(m: &Map<String, Value>, prefix: &str) -> Result<Option<u128>> {
-    match opt(m, "cursor") {
-        None => Ok(None),
-        Some(Value::String(s)) => {
-            ids::parse(prefix, s).map(Some).ok_or_else(|| Error::invalid("cursor", "cursor is not one this list returned"))
-        }
-        Some(_) => Err(Error::invalid("cursor", "cursor must be a string")),
+pub fn cursor(v: Option<&RawValue>, prefix: &str) -> Result<Option<u128>> {
+    let Some(raw) = v else { return Ok(None) };
+    match string(raw) {
+        Some(s) => ids::parse(prefix, &s).map(Some).ok_or_else(|| Error::invalid("cursor", "cursor is not one this list returned")),
+        None => Err(Error::invalid("cursor", "cursor must be a string")),
     }
 }
 
-/// An event timestamp: an ISO date string or epoch milliseconds.
-pub fn timestamp(v: Option<&Value>, path: &str, default: i64) -> Result<i64> {
-    match v {
-        None => Ok(default),
-        Some(Value::String(s)) => parse_iso(s).ok_or_else(|| Error::invalid(path, "timestamp must be an ISO 8601 date")),
-        Some(Value::Number(n)) => match n.as_f64() {
-            Some(f) if (MIN_MS as f64..=MAX_MS as f64).contains(&f) => Ok(f.floor() as i64),
-            _ => Err(Error::invalid(path, "timestamp is out of range")),
-        },
-        Some(_) => Err(Error::invalid(path, "timestamp must be an ISO 8601 string or epoch milliseconds")),
+/// An id: a wrong string is simply not found; a non-string is a caller
+/// mistake.
+pub fn id(v: Option<&RawValue>, prefix: &str, what: &str) -> Result<u128> {
+    match v.and_then(string) {
+        Some(s) => id_str(&s, prefix, what),
+        None => Err(Error::invalid("id", format!("{what} id must be a string"))),
     }
 }
 
-/// An id argument: a wrong string is simply not found; a non-string is a
-/// caller mistake.
-pub fn id(m: &Map<String, Value>, prefix: &str, what: &str) -> Result<u128> {
-    match m.get("id") {
-        Some(Value::String(s)) => ids::parse(prefix, s).ok_or_else(|| Error::not_found(what, &clip(s))),
-        _ => Err(Error::invalid("id", format!("{what} id must be a string"))),
-    }
-}
-
-pub fn clip(s: &str) -> String {
-    if s.chars().count() <= 80 {
-        s.to_string()
-    } else {
-        s.chars().take(77).collect::<String>() + "..."
-    }
+pub fn id_str(s: &str, prefix: &str, what: &str) -> Result<u128> {
+    ids::parse(prefix, s).ok_or_else(|| Error::not_found(what, &clip(s)))
 }

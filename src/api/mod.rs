@@ -5,56 +5,92 @@
 
 mod contacts;
 mod events;
+mod fields;
 pub mod ids;
 mod input;
 mod output;
 mod plan;
-mod records;
+mod props;
+pub mod scan;
 mod segments;
 
 use std::borrow::Cow;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use serde_json::Value;
 
 use crate::engine::snapshot::Store;
 use crate::error::{Error, Result};
+use crate::text::clip;
 use ids::IdGen;
 use plan::Planned;
 
 #[derive(Deserialize)]
-struct Entry<'a> {
+pub(crate) struct Entry<'a> {
     #[serde(borrow)]
     cmd: Cow<'a, str>,
     now: f64,
     #[serde(default)]
     seed: [u32; 4],
-    /// Kept as text: bulk commands read records from it directly, the
-    /// others parse it into a `Value`.
+    /// The segment or contact a command is about, when the caller names it
+    /// apart from the input (`update(id, patch)`). Older log entries carry
+    /// it as `input.id` instead; both are read.
+    #[serde(borrow, default)]
+    id: Option<Cow<'a, str>>,
+    /// Kept as text: every command reads its fields from it directly.
     #[serde(borrow, default)]
     input: Option<&'a RawValue>,
 }
 
-impl Entry<'_> {
-    fn raw(&self) -> &RawValue {
+impl<'a> Entry<'a> {
+    pub(crate) fn raw(&self) -> &'a RawValue {
         self.input.unwrap_or(RawValue::NULL)
     }
 
-    fn value(&self) -> Result<Value> {
-        serde_json::from_str(self.raw().get()).map_err(|e| Error::invalid("", format!("input is not valid JSON: {e}")))
+    /// The input object, allowed to have `allowed` keys (and `id`, when
+    /// the entry does not name it). No input reads as an empty object.
+    pub(crate) fn fields(&self, allowed: &[&str]) -> Result<fields::Fields<'a>> {
+        let f = match self.input.filter(|r| r.get() != "null") {
+            None => fields::Fields(Vec::new()),
+            Some(raw) => fields::Fields::read(raw, "", "input")?,
+        };
+        if self.id.is_some() {
+            f.only(allowed, "")?;
+        } else {
+            let mut with_id = allowed.to_vec();
+            with_id.push("id");
+            f.only(&with_id, "")?;
+        }
+        Ok(f)
+    }
+
+    /// The id the command is about: the entry's, or the input's `id`.
+    pub(crate) fn target(&self, f: &fields::Fields<'_>, prefix: &str, what: &str) -> Result<u128> {
+        match &self.id {
+            Some(s) => input::id_str(s, prefix, what),
+            None => input::id(f.get("id"), prefix, what),
+        }
     }
 }
 
 fn read_entry(text: &str) -> Result<(Entry<'_>, i64)> {
-    let e: Entry = serde_json::from_str(text).map_err(|err| {
-        let msg = err.to_string();
-        if msg.contains("recursion limit") {
-            Error::invalid("", "input nests too deeply")
+    if let Some(p) = scan::check(text, scan::MAX_INPUT_DEPTH + 1) {
+        let path = p.path.strip_prefix("input").map(|r| r.trim_start_matches('.')).unwrap_or(&p.path).to_string();
+        return Err(if p.lone_surrogate {
+            props::lone_surrogate(&path)
         } else {
-            Error::invalid("", format!("input is not valid JSON: {msg}"))
-        }
-    })?;
+            Error::invalid(
+                path,
+                format!(
+                    "input nests deeper than {} levels; rules nest at most {} groups and property values at most {} levels",
+                    scan::MAX_INPUT_DEPTH,
+                    crate::rules::MAX_DEPTH,
+                    scan::MAX_VALUE_DEPTH
+                ),
+            )
+        });
+    }
+    let e: Entry = serde_json::from_str(text).map_err(|err| Error::invalid("", format!("input is not valid JSON: {err}")))?;
     if !e.now.is_finite() || !(crate::time::MIN_MS as f64..=crate::time::MAX_MS as f64).contains(&e.now) {
         return Err(Error::invalid("now", "the clock returned an invalid time"));
     }
@@ -98,17 +134,17 @@ impl Engine {
         }
         let s = &self.store;
         let planned = match e.cmd.as_ref() {
-            "segments.create" => segments::create(&e.value()?, now, gen)?,
-            "segments.update" => segments::update(s, &e.value()?, now)?,
-            "segments.delete" => segments::delete(s, &e.value()?)?,
-            "segments.compute" => segments::compute(s, &e.value()?, now)?,
-            "contacts.create" => contacts::create(s, e.raw(), now, gen)?,
-            "contacts.update" => contacts::update(s, &e.value()?, now)?,
-            "contacts.delete" => contacts::delete(s, &e.value()?)?,
-            "contacts.import" => contacts::import(s, e.raw(), now, gen)?,
-            "events.track" => events::track(s, e.raw(), now, gen)?,
-            "events.import" => events::import(s, e.raw(), now, gen)?,
-            other => return Err(Error::invalid("cmd", format!("unknown command '{}'", input::clip(other)))),
+            "segments.create" => segments::create(&e, now, gen)?,
+            "segments.update" => segments::update(s, &e, now)?,
+            "segments.delete" => segments::delete(s, &e)?,
+            "segments.compute" => segments::compute(s, &e, now)?,
+            "contacts.create" => contacts::create(s, &e, now, gen)?,
+            "contacts.update" => contacts::update(s, &e, now)?,
+            "contacts.delete" => contacts::delete(s, &e)?,
+            "contacts.import" => contacts::import(s, &e, now, gen)?,
+            "events.track" => events::track(s, &e, now, gen)?,
+            "events.import" => events::import(s, &e, now, gen)?,
+            other => return Err(Error::invalid("cmd", format!("unknown command '{}'", clip(other)))),
         };
         self.pending = Some(planned);
         Ok(())
@@ -137,12 +173,13 @@ impl Engine {
         }
         let s = &self.store;
         match e.cmd.as_ref() {
-            "segments.get" => segments::get(s, &e.value()?),
-            "segments.list" => segments::list(s, &e.value()?),
-            "segments.listMembers" => segments::members(s, &e.value()?),
-            "segments.preview" => segments::preview(s, &e.value()?, now),
-            "contacts.get" => contacts::get(s, &e.value()?),
-            "contacts.list" => contacts::list(s, &e.value()?),
+            "segments.get" => segments::get(s, &e),
+            "segments.list" => segments::list(s, &e),
+            "segments.listMembers" => segments::members(s, &e),
+            "segments.preview" => segments::preview(s, &e, now),
+            "contacts.get" => contacts::get(s, &e),
+            "contacts.getByEmail" => contacts::get_by_email(s, &e),
+            "contacts.list" => contacts::list(s, &e),
             "stats" => Ok(format!(
                 "{{\"contacts\":{},\"events\":{},\"segments\":{},\"heapBytes\":{}}}",
                 s.contacts.live_count(),
@@ -150,7 +187,7 @@ impl Engine {
                 s.segments.all().len(),
                 s.heap_bytes()
             )),
-            other => Err(Error::invalid("cmd", format!("unknown query '{}'", input::clip(other)))),
+            other => Err(Error::invalid("cmd", format!("unknown query '{}'", clip(other)))),
         }
     }
 }

@@ -15,6 +15,7 @@ pub struct ContactEdit {
     pub slot: usize,
     pub email: Option<String>,
     pub properties: Vec<Change>,
+    pub suppressed: Option<bool>,
     pub at: i64,
 }
 
@@ -89,6 +90,9 @@ pub fn apply(store: &mut Store, p: Planned) -> String {
                 }
                 for change in e.properties {
                     store.contacts.apply(e.slot, change);
+                }
+                if let Some(s) = e.suppressed {
+                    store.contacts.set_suppressed(e.slot, s);
                 }
                 store.contacts.touch(e.slot, e.at);
             }

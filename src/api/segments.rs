@@ -1,55 +1,46 @@
 //! segments.create / update / delete / compute, and get / list /
 //! listMembers / preview.
 
-use serde_json::{Map, Value};
-
+use super::fields::Fields;
 use super::ids::{self, IdGen};
 use super::input;
 use super::output::{json, MemberOut, Page, SegmentOut};
 use super::plan::{Plan, Planned, Reply};
+use super::Entry;
 use crate::engine::eval::evaluate;
 use crate::engine::segments::Segment;
 use crate::engine::snapshot::Store;
-use crate::error::{Error, Result};
+use crate::error::{both, Error, Result};
 use crate::rules::{parse_rules, Rules};
 
-fn rules(m: &Map<String, Value>) -> Result<Rules> {
-    match m.get("rules") {
-        None | Some(Value::Null) => Err(Error::invalid("rules", "rules are required")),
-        Some(v) => parse_rules(v, "rules"),
+const SEGMENT_KEYS: &[&str] = &["name", "rules"];
+
+fn rules(f: &Fields) -> Result<Rules> {
+    match f.get("rules") {
+        None => Err(Error::invalid("rules", "rules are required")),
+        Some(v) => parse_rules(&input::value(v, "rules")?, "rules"),
     }
 }
 
-pub fn find(store: &Store, m: &Map<String, Value>) -> Result<usize> {
-    let id = input::id(m, ids::SEGMENT, "segment")?;
+fn find(store: &Store, e: &Entry, f: &Fields) -> Result<usize> {
+    let id = e.target(f, ids::SEGMENT, "segment")?;
     store.segments.find(id).ok_or_else(|| Error::not_found("segment", &ids::format(ids::SEGMENT, id)))
 }
 
 /// Collects the errors of name and rules together, so a form shows both.
-fn name_and_rules(m: &Map<String, Value>, need: bool) -> Result<(Option<String>, Option<Rules>)> {
-    let name = match (m.get("name"), need) {
-        (None, false) => Ok(None),
-        (v, _) => input::name(v.filter(|v| !v.is_null() || need), "name").map(Some),
-    };
-    let rules = match (m.get("rules"), need) {
-        (None, false) => Ok(None),
-        _ => rules(m).map(Some),
-    };
-    match (name, rules) {
-        (Ok(n), Ok(r)) => Ok((n, r)),
-        (Err(a), Err(b)) => {
-            let mut d = a.details;
-            d.extend(b.details);
-            Err(Error::validation(d))
-        }
-        (Err(e), _) | (_, Err(e)) => Err(e),
-    }
+/// With `need`, both are required; otherwise each is optional (but not null).
+fn name_and_rules(f: &Fields, need: bool) -> Result<(Option<String>, Option<Rules>)> {
+    let name = if need || f.has("name") { input::name(f.get("name"), "name").map(Some) } else { Ok(None) };
+    let rules = if need || f.has("rules") { rules(f).map(Some) } else { Ok(None) };
+    both(name, rules)
 }
 
-pub fn create(input: &Value, now: i64, mut gen: IdGen) -> Result<Planned> {
-    let m = input::object(input, "")?;
-    let (name, rules) = name_and_rules(m, true)?;
-    let (Some(name), Some(rules)) = (name, rules) else { return Err(Error::invalid("", "name and rules are required")) };
+pub fn create(e: &Entry, now: i64, mut gen: IdGen) -> Result<Planned> {
+    let f = Fields::read(e.raw(), "", "a segment")?;
+    f.only(SEGMENT_KEYS, "")?;
+    let (Some(name), Some(rules)) = name_and_rules(&f, true)? else {
+        return Err(Error::invalid("", "name and rules are required"));
+    };
     let id = gen.next();
     let seg = Segment {
         id,
@@ -65,10 +56,10 @@ pub fn create(input: &Value, now: i64, mut gen: IdGen) -> Result<Planned> {
     Ok(Planned { plan: Plan::NewSegment(Box::new(seg)), reply: Reply::Segment(id), last_id: gen.last })
 }
 
-pub fn update(store: &Store, input: &Value, now: i64) -> Result<Planned> {
-    let m = input::object(input, "")?;
-    let index = find(store, m)?;
-    let (name, rules) = name_and_rules(m, false)?;
+pub fn update(store: &Store, e: &Entry, now: i64) -> Result<Planned> {
+    let f = e.fields(SEGMENT_KEYS)?;
+    let index = find(store, e, &f)?;
+    let (name, rules) = name_and_rules(&f, false)?;
     let id = store.segments.get(index).id;
     Ok(Planned {
         plan: Plan::EditSegment { index, name, rules: rules.map(Box::new), at: now },
@@ -77,17 +68,18 @@ pub fn update(store: &Store, input: &Value, now: i64) -> Result<Planned> {
     })
 }
 
-pub fn delete(store: &Store, input: &Value) -> Result<Planned> {
-    let index = find(store, input::object(input, "")?)?;
+pub fn delete(store: &Store, e: &Entry) -> Result<Planned> {
+    let f = e.fields(&[])?;
+    let index = find(store, e, &f)?;
     Ok(Planned { plan: Plan::DropSegment { index }, reply: Reply::Nothing, last_id: 0 })
 }
 
 /// Evaluates the stored rules at `now` against the current state. A segment
 /// deleted meanwhile is no error: the computation is simply cancelled.
 /// `events` must be prepared.
-pub fn compute(store: &Store, input: &Value, now: i64) -> Result<Planned> {
-    let m = input::object(input, "")?;
-    let Ok(index) = find(store, m) else {
+pub fn compute(store: &Store, e: &Entry, now: i64) -> Result<Planned> {
+    let f = e.fields(&[])?;
+    let Ok(index) = find(store, e, &f) else {
         return Ok(Planned { plan: Plan::Nothing, reply: Reply::Nothing, last_id: 0 });
     };
     let seg = store.segments.get(index);
@@ -97,15 +89,15 @@ pub fn compute(store: &Store, input: &Value, now: i64) -> Result<Planned> {
     Ok(Planned { plan: Plan::SetMembers { index, members, joined, at: now }, reply: Reply::Segment(seg.id), last_id: 0 })
 }
 
-pub fn get(store: &Store, input: &Value) -> Result<String> {
-    let index = find(store, input::object(input, "")?)?;
-    Ok(json(&SegmentOut(store.segments.get(index))))
+pub fn get(store: &Store, e: &Entry) -> Result<String> {
+    let f = e.fields(&[])?;
+    Ok(json(&SegmentOut(store.segments.get(find(store, e, &f)?))))
 }
 
-pub fn list(store: &Store, input: &Value) -> Result<String> {
-    let m = input::object(input, "")?;
-    let limit = input::limit(m)?;
-    let start = match input::cursor(m, ids::SEGMENT)? {
+pub fn list(store: &Store, e: &Entry) -> Result<String> {
+    let f = e.fields(&["cursor", "limit"])?;
+    let limit = input::limit(f.get("limit"), 1)?;
+    let start = match input::cursor(f.get("cursor"), ids::SEGMENT)? {
         Some(id) => store.segments.position_after(id),
         None => 0,
     };
@@ -115,12 +107,12 @@ pub fn list(store: &Store, input: &Value) -> Result<String> {
     Ok(json(&Page { data, next_cursor }))
 }
 
-pub fn members(store: &Store, input: &Value) -> Result<String> {
-    let m = input::object(input, "")?;
-    let index = find(store, m)?;
-    let limit = input::limit(m)?;
+pub fn members(store: &Store, e: &Entry) -> Result<String> {
+    let f = e.fields(&["cursor", "limit"])?;
+    let index = find(store, e, &f)?;
+    let limit = input::limit(f.get("limit"), 1)?;
     let seg = store.segments.get(index);
-    let start = match input::cursor(m, ids::CONTACT)? {
+    let start = match input::cursor(f.get("cursor"), ids::CONTACT)? {
         Some(id) => {
             let pos = store.contacts.position_after(id) as u32;
             seg.members.partition_point(|&s| s < pos)
@@ -138,13 +130,12 @@ pub fn members(store: &Store, input: &Value) -> Result<String> {
     Ok(json(&Page { data, next_cursor }))
 }
 
-/// `{ count, sample }` at `now`, nothing stored. `events` must be prepared.
-pub fn preview(store: &Store, input: &Value, now: i64) -> Result<String> {
-    let m = input::object(input, "")?;
-    let r = rules(m)?;
-    let limit = input::limit(m)?;
+/// `{ count, sample }` at `now`, nothing stored; `limit: 0` gives the count
+/// alone. `events` must be prepared.
+pub fn preview(store: &Store, e: &Entry, now: i64) -> Result<String> {
+    let f = e.fields(&["rules", "limit"])?;
+    let (r, limit) = both(rules(&f), input::limit(f.get("limit"), 0))?;
     let result = evaluate(&r.root, &store.contacts, &store.events, now);
     let sample: Vec<MemberOut> = result.iter().take(limit).map(|s| MemberOut(&store.contacts, s, now)).collect();
     Ok(format!("{{\"count\":{},\"sample\":{}}}", result.count(), json(&sample)))
 }
-

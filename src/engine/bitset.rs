@@ -99,6 +99,18 @@ impl Bitset {
         }
     }
 
+    /// Checks a decoded bitset: one word per 64 slots, no bits past `len`.
+    pub fn validate(&self, what: &str) -> Result<(), String> {
+        if self.words.len() != self.len.div_ceil(64) {
+            return Err(format!("{what}: {} words for {} slots", self.words.len(), self.len));
+        }
+        let tail = self.len % 64;
+        if tail != 0 && self.words.last().is_some_and(|w| w >> tail != 0) {
+            return Err(format!("{what}: bits set past its length"));
+        }
+        Ok(())
+    }
+
     pub fn len(&self) -> usize {
         self.len
     }

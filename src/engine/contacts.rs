@@ -53,6 +53,7 @@ pub struct NewContact {
     pub id: u128,
     pub email: String,
     pub properties: Vec<Change>,
+    pub suppressed: bool,
     pub at: i64,
 }
 
@@ -199,6 +200,7 @@ impl Contacts {
         self.created.push(c.at);
         self.updated.push(c.at);
         self.suppressed.resize(slot + 1, false);
+        self.suppressed.set(slot, c.suppressed);
         self.alive.resize(slot + 1, true);
         for change in c.properties {
             self.apply(slot, change);
@@ -281,6 +283,10 @@ impl Contacts {
         }
     }
 
+    pub fn set_suppressed(&mut self, slot: usize, suppressed: bool) {
+        self.suppressed.set(slot, suppressed);
+    }
+
     pub fn touch(&mut self, slot: usize, at: i64) {
         self.updated[slot] = at;
     }
@@ -300,6 +306,48 @@ impl Contacts {
     /// The properties of a slot, in column order.
     pub fn properties(&self, slot: usize) -> impl Iterator<Item = (&str, &PValue)> {
         self.columns.iter().filter_map(move |c| c.value(slot).map(|v| (&*c.key, v)))
+    }
+
+    /// Checks decoded columns before `reindex` (which indexes by them):
+    /// one id, email and pair of times per slot, ids ascending, codes that
+    /// name dictionary values.
+    pub fn validate(&self) -> Result<(), String> {
+        let n = self.ids.len();
+        if self.emails.len() != n || self.created.len() != n || self.updated.len() != n {
+            return Err(format!("contacts: {n} ids but {} emails and {}/{} times", self.emails.len(), self.created.len(), self.updated.len()));
+        }
+        self.suppressed.validate("contacts.suppressed")?;
+        self.alive.validate("contacts.alive")?;
+        if self.suppressed.len() != n || self.alive.len() != n {
+            return Err(format!("contacts: flags for {}/{} slots, not {n}", self.suppressed.len(), self.alive.len()));
+        }
+        if self.ids.windows(2).any(|w| w[0] >= w[1]) {
+            return Err("contacts: ids are not in ascending order".into());
+        }
+        for c in &self.columns {
+            c.dict.validate("a property dictionary")?;
+            let values = c.dict.values().len() as u32;
+            if c.codes.len() > n || c.codes.iter().any(|&code| code > values) {
+                return Err(format!("property column '{}': codes past its slots or its dictionary", crate::text::clip(&c.key)));
+            }
+        }
+        Ok(())
+    }
+
+    /// After `reindex`: column keys and live emails are each unique.
+    pub fn validate_index(&self) -> Result<(), String> {
+        if self.column_index.len() != self.columns.len() {
+            return Err("contacts: a property column is stored twice".into());
+        }
+        for c in &self.columns {
+            c.dict.validate_index("a property dictionary")?;
+        }
+        for s in self.alive.iter() {
+            if self.slot_of_email(&self.emails[s]) != Some(s) {
+                return Err("contacts: two live contacts share an email".into());
+            }
+        }
+        Ok(())
     }
 
     /// Rebuilds the lookup maps after deserialisation.
@@ -331,11 +379,41 @@ impl Contacts {
 mod tests {
     use super::*;
 
+    /// What a corrupt snapshot may decode to; each is named by `validate`.
+    #[test]
+    fn validate_names_each_broken_invariant() {
+        let good = || {
+            let mut s = Contacts::default();
+            s.insert(c(1, "a@x.io", &[("k", PValue::Num(1.0))]));
+            s.insert(c(2, "b@x.io", &[]));
+            s
+        };
+        assert_eq!(good().validate(), Ok(()));
+        let check = |f: &dyn Fn(&mut Contacts), want: &str| {
+            let mut c = good();
+            f(&mut c);
+            let r = c.validate().and_then(|()| {
+                c.reindex();
+                c.validate_index()
+            });
+            assert!(r.as_ref().is_err_and(|m| m.contains(want)), "{want}: {r:?}");
+        };
+        check(&|c| c.emails.truncate(1), "emails");
+        check(&|c| c.ids.reverse(), "ascending");
+        check(&|c| c.columns[0].codes[0] = 9, "dictionary");
+        check(&|c| c.columns[0].codes.resize(5, 0), "past its slots");
+        check(&|c| c.alive = Bitset::new(1), "flags");
+        check(&|c| c.emails[1] = "A@X.io".into(), "share an email");
+        check(&|c| c.columns.push(c.columns[0].clone()), "twice");
+    }
+
+
     fn c(id: u128, email: &str, props: &[(&str, PValue)]) -> NewContact {
         NewContact {
             id,
             email: email.into(),
             properties: props.iter().map(|(k, v)| (Key::New((*k).into()), Some(Val::New(v.clone())))).collect(),
+            suppressed: false,
             at: 1,
         }
     }

@@ -166,6 +166,45 @@ impl Events {
         }
     }
 
+    /// Checks the decoded index before `reindex`: times and slots aligned
+    /// and in time order, every slot one of the `slots` contacts, the total
+    /// right.
+    pub fn validate(&self, slots: usize) -> Result<(), String> {
+        if self.names.len() != self.lists.len() {
+            return Err(format!("events: {} names for {} lists", self.names.len(), self.lists.len()));
+        }
+        let mut total = 0u64;
+        for (name, l) in self.names.iter().zip(&self.lists) {
+            let what = format!("events '{}'", crate::text::clip(name));
+            l.ts.validate(&what)?;
+            l.slot.validate(&what)?;
+            let n = l.ts.len();
+            if l.slot.len() != n {
+                return Err(format!("{what}: {n} times but {} contacts", l.slot.len()));
+            }
+            if (1..n).any(|i| l.ts.get(i - 1) > l.ts.get(i)) {
+                return Err(format!("{what}: times are not in order"));
+            }
+            let bad_slot = (0..n).any(|i| l.slot.get(i) as usize >= slots) || l.tail.iter().any(|&(_, s)| s as usize >= slots);
+            if bad_slot {
+                return Err(format!("{what}: an event of a contact that does not exist"));
+            }
+            total += (n + l.tail.len()) as u64;
+        }
+        if total != self.total {
+            return Err(format!("events: {total} stored but the total says {}", self.total));
+        }
+        Ok(())
+    }
+
+    /// After `reindex`: names are unique.
+    pub fn validate_index(&self) -> Result<(), String> {
+        if self.name_index.len() != self.names.len() {
+            return Err("events: an event name is stored twice".into());
+        }
+        Ok(())
+    }
+
     pub fn reindex(&mut self) {
         self.name_index = self.names.iter().enumerate().map(|(i, n)| (n.clone(), i)).collect();
         for l in &mut self.lists {
@@ -184,6 +223,37 @@ impl Events {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn validate_names_each_broken_invariant() {
+        let good = || {
+            let mut e = Events::default();
+            e.push("a", 0, 5);
+            e.push("a", 1, 3);
+            e.prepare();
+            e
+        };
+        assert_eq!(good().validate(2), Ok(()));
+        let check = |f: &dyn Fn(&mut Events), slots: usize, want: &str| {
+            let mut e = good();
+            f(&mut e);
+            let r = e.validate(slots).and_then(|()| {
+                e.reindex();
+                e.validate_index()
+            });
+            assert!(r.as_ref().is_err_and(|m| m.contains(want)), "{want}: {r:?}");
+        };
+        check(&|_| {}, 1, "does not exist");
+        check(&|e| e.total = 9, 2, "total");
+        check(&|e| e.lists[0].ts.set(0, 99), 2, "order");
+        check(&|e| e.names.push("b".into()), 2, "names");
+        check(&|e| e.lists[0].tail.push((1, 7)), 2, "does not exist");
+        check(&|e| {
+            e.names.push("a".into());
+            e.lists.push(NameIndex::default());
+        }, 2, "twice");
+    }
+
 
     #[test]
     fn windows_are_inclusive_and_merges_keep_order() {

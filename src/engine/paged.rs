@@ -22,6 +22,14 @@ impl<T> Default for Paged<T> {
 }
 
 impl<T: Copy + Default + PartialOrd> Paged<T> {
+    /// Checks decoded pages: every page full-sized, enough pages for `len`.
+    pub fn validate(&self, what: &str) -> Result<(), String> {
+        if self.pages.iter().any(|p| p.len() != PAGE) || self.pages.len() != self.len.div_ceil(PAGE) {
+            return Err(format!("{what}: {} elements do not fit its {} pages", self.len, self.pages.len()));
+        }
+        Ok(())
+    }
+
     pub fn len(&self) -> usize {
         self.len
     }

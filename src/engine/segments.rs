@@ -87,6 +87,27 @@ impl Segments {
         }
     }
 
+    /// Checks decoded segments: ids ascending, members ascending live
+    /// contacts, one `joinedAt` per member.
+    pub fn validate(&self, alive: &Bitset) -> Result<(), String> {
+        if self.list.windows(2).any(|w| w[0].id >= w[1].id) {
+            return Err("segments: ids are not in ascending order".into());
+        }
+        for s in &self.list {
+            let what = format!("segment '{}'", crate::text::clip(&s.name));
+            if s.joined.len() != s.members.len() {
+                return Err(format!("{what}: {} members but {} join times", s.members.len(), s.joined.len()));
+            }
+            if s.members.windows(2).any(|w| w[0] >= w[1]) {
+                return Err(format!("{what}: members are not in order"));
+            }
+            if s.members.iter().any(|&m| (m as usize) >= alive.len() || !alive.get(m as usize)) {
+                return Err(format!("{what}: a member that is not a live contact"));
+            }
+        }
+        Ok(())
+    }
+
     pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Segment> {
         self.list.iter_mut()
     }
@@ -99,6 +120,33 @@ impl Segments {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn validate_names_each_broken_invariant() {
+        let seg = |id, members: Vec<u32>| Segment {
+            id,
+            name: "s".into(),
+            rules_json: "{}".into(),
+            rules: None,
+            created: 0,
+            updated: 0,
+            computed_at: None,
+            joined: vec![0; members.len()],
+            members,
+        };
+        let alive = Bitset::from_fn(4, |i| i != 2);
+        let ok = Segments { list: vec![seg(1, vec![0, 3]), seg(2, vec![])] };
+        assert_eq!(ok.validate(&alive), Ok(()));
+        let bad = |list: Vec<Segment>| Segments { list }.validate(&alive).unwrap_err();
+        assert!(bad(vec![seg(2, vec![]), seg(1, vec![])]).contains("ascending"));
+        assert!(bad(vec![seg(1, vec![3, 0])]).contains("order"));
+        assert!(bad(vec![seg(1, vec![2])]).contains("live contact"));
+        assert!(bad(vec![seg(1, vec![9])]).contains("live contact"));
+        let mut s = seg(1, vec![0]);
+        s.joined.clear();
+        assert!(bad(vec![s]).contains("join times"));
+    }
+
 
     #[test]
     fn continuing_members_keep_joined_at() {

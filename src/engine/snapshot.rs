@@ -2,6 +2,14 @@
 //! snapshot plus a log of later commands, so reopening reads a few large
 //! values instead of replaying every record. Lookup maps are not stored;
 //! they are rebuilt on restore.
+//!
+//! Format `KSG4`: the marker, the postcard body, then a 16-byte trailer
+//! (body length and XXH3-64 of the body, little-endian). The trailer sits
+//! at the end because the body is streamed out in pieces as it is written.
+//! Restoring checks the trailer, decodes, then checks every invariant the
+//! engine indexes by (lengths, orders, codes, slots) before using any of
+//! it, so bad bytes are a STORAGE_ERROR naming what is wrong, never a trap.
+//! Snapshots of the previous format (`KSG3`, no trailer) still restore.
 
 use serde::{Deserialize, Serialize};
 
@@ -11,13 +19,26 @@ use super::segments::Segments;
 use crate::error::{Code, Error};
 use crate::rules::parse_rules;
 
-const MAGIC: &[u8; 4] = b"KSG3";
+const MAGIC: &[u8; 4] = b"KSG4";
+const MAGIC_V3: &[u8; 4] = b"KSG3";
+const TRAILER: usize = 16;
 const CHUNK: usize = 1 << 20;
 
 /// A postcard output that passes on each full buffer.
 struct Chunked<'a, F: FnMut(&[u8])> {
     buf: Vec<u8>,
     sink: &'a mut F,
+    hash: xxhash_rust::xxh3::Xxh3,
+    len: u64,
+}
+
+impl<F: FnMut(&[u8])> Chunked<'_, F> {
+    fn flush(&mut self) {
+        self.hash.update(&self.buf);
+        self.len += self.buf.len() as u64;
+        (self.sink)(&self.buf);
+        self.buf.clear();
+    }
 }
 
 impl<F: FnMut(&[u8])> postcard::ser_flavors::Flavor for Chunked<'_, F> {
@@ -26,8 +47,7 @@ impl<F: FnMut(&[u8])> postcard::ser_flavors::Flavor for Chunked<'_, F> {
     fn try_push(&mut self, b: u8) -> postcard::Result<()> {
         self.buf.push(b);
         if self.buf.len() >= CHUNK {
-            (self.sink)(&self.buf);
-            self.buf.clear();
+            self.flush();
         }
         Ok(())
     }
@@ -39,10 +59,14 @@ impl<F: FnMut(&[u8])> postcard::ser_flavors::Flavor for Chunked<'_, F> {
         Ok(())
     }
 
-    fn finalize(self) -> postcard::Result<()> {
+    fn finalize(mut self) -> postcard::Result<()> {
         if !self.buf.is_empty() {
-            (self.sink)(&self.buf);
+            self.flush();
         }
+        let mut trailer = [0u8; TRAILER];
+        trailer[..8].copy_from_slice(&self.len.to_le_bytes());
+        trailer[8..].copy_from_slice(&self.hash.digest().to_le_bytes());
+        (self.sink)(&trailer);
         Ok(())
     }
 }
@@ -55,6 +79,40 @@ pub struct Store {
     pub segments: Segments,
     /// The last id handed out, so ids stay monotonic across restarts.
     pub last_id: u128,
+}
+
+/// The postcard body of a snapshot, after checking its marker and trailer.
+fn body(bytes: &[u8]) -> Result<&[u8], String> {
+    if let Some(body) = bytes.strip_prefix(MAGIC_V3.as_slice()) {
+        return Ok(body);
+    }
+    let rest = bytes.strip_prefix(MAGIC.as_slice()).ok_or("wrong format marker (not a Kraiter snapshot)")?;
+    if rest.len() < TRAILER {
+        return Err(format!("it is cut short ({} bytes)", bytes.len()));
+    }
+    let (body, trailer) = rest.split_at(rest.len() - TRAILER);
+    let mut word = [0u8; 8];
+    word.copy_from_slice(&trailer[..8]);
+    let len = u64::from_le_bytes(word);
+    word.copy_from_slice(&trailer[8..]);
+    let sum = u64::from_le_bytes(word);
+    if len != body.len() as u64 {
+        return Err(format!("its length is wrong ({} bytes of body, the trailer says {len}): cut short or extended", body.len()));
+    }
+    if xxhash_rust::xxh3::xxh3_64(body) != sum {
+        return Err("its checksum does not match: the bytes were changed after writing".into());
+    }
+    Ok(body)
+}
+
+/// Wraps a postcard body as a snapshot, for tests and the fuzz target
+/// (which thereby reaches the decoder and the invariant checks).
+pub fn wrap_body(body: &[u8]) -> Vec<u8> {
+    let mut out = MAGIC.to_vec();
+    out.extend_from_slice(body);
+    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    out.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(body).to_le_bytes());
+    out
 }
 
 impl Store {
@@ -70,22 +128,37 @@ impl Store {
     pub fn snapshot_chunks(&mut self, mut sink: impl FnMut(&[u8])) {
         self.events.prepare();
         sink(MAGIC);
-        let flavor = Chunked { buf: Vec::with_capacity(CHUNK), sink: &mut sink };
+        let flavor = Chunked { buf: Vec::with_capacity(CHUNK), sink: &mut sink, hash: xxhash_rust::xxh3::Xxh3::new(), len: 0 };
         // Writing plain data into this sink cannot fail.
         let _ = postcard::serialize_with_flavor::<Store, _, ()>(self, flavor);
     }
 
     pub fn restore(bytes: &[u8]) -> Result<Store, Error> {
         let bad = |m: &str| Error::new(Code::StorageError, format!("snapshot is unreadable: {m}"));
-        let body = bytes.strip_prefix(MAGIC.as_slice()).ok_or_else(|| bad("wrong format marker"))?;
-        let mut s: Store = postcard::from_bytes(body).map_err(|e| bad(&e.to_string()))?;
-        s.contacts.reindex();
-        s.events.reindex();
+        let body = body(bytes).map_err(|m| bad(&m))?;
+        let mut s: Store = postcard::from_bytes(body).map_err(|e| bad(&format!("it does not decode ({e})")))?;
+        s.check_and_index().map_err(|m| bad(&m))?;
         for seg in s.segments.iter_mut() {
             let v: serde_json::Value = serde_json::from_str(&seg.rules_json).map_err(|e| bad(&e.to_string()))?;
             seg.rules = Some(parse_rules(&v, "rules").map_err(|e| bad(&e.message))?);
         }
         Ok(s)
+    }
+
+    /// Every invariant the engine relies on, checked on decoded data; the
+    /// lookup maps are rebuilt in between (some checks need them).
+    fn check_and_index(&mut self) -> Result<(), String> {
+        self.contacts.validate()?;
+        self.events.validate(self.contacts.slots())?;
+        self.segments.validate(self.contacts.alive())?;
+        let max_id = self.contacts.ids().last().copied().unwrap_or(0).max(self.segments.all().last().map_or(0, |s| s.id));
+        if self.last_id < max_id {
+            return Err("the last id handed out is older than a stored id".into());
+        }
+        self.contacts.reindex();
+        self.events.reindex();
+        self.contacts.validate_index()?;
+        self.events.validate_index()
     }
 
     pub fn heap_bytes(&self) -> usize {

@@ -211,6 +211,31 @@ impl Dict {
         self.dates.try_borrow().ok()
     }
 
+    /// Checks decoded values: numbers finite, JSON text that parses, each
+    /// value once (codes are looked up by value).
+    pub fn validate(&self, what: &str) -> Result<(), String> {
+        for v in &self.values {
+            match v {
+                PValue::Num(n) if !n.is_finite() => return Err(format!("{what}: a number that is not finite")),
+                PValue::Json(j) if serde_json::from_str::<&serde_json::value::RawValue>(j).is_err() => {
+                    return Err(format!("{what}: a value that is not JSON"))
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// After `reindex`: every value finds its own code (none is stored twice).
+    pub fn validate_index(&self, what: &str) -> Result<(), String> {
+        for (i, v) in self.values.iter().enumerate() {
+            if self.lookup(v.as_ref()) != Some(i as u32 + 1) {
+                return Err(format!("{what}: a value is stored twice"));
+            }
+        }
+        Ok(())
+    }
+
     /// Rebuilds the lookup index after deserialisation.
     pub fn reindex(&mut self) {
         let values = &self.values;

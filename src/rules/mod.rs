@@ -9,7 +9,7 @@ mod op;
 mod parse;
 
 pub use op::Op;
-pub use parse::{parse_rules, MAX_CONDITIONS, MAX_DEPTH, MAX_LIST_VALUES, MAX_WITHIN_DAYS};
+pub use parse::{parse_rules, MAX_CONDITIONS, MAX_DEPTH, MAX_EVENT_NAME_CHARS, MAX_LIST_VALUES, MAX_WITHIN_DAYS};
 
 use serde_json::Value;
 

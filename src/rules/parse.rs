@@ -8,13 +8,21 @@ use serde_json::{Map, Value};
 
 use super::{Condition, Field, Node, Op, Operand, Rules, Scalar};
 use crate::error::{Detail, Error};
+use crate::text::clip;
 use crate::time::parse_iso;
 
 pub const MAX_DEPTH: usize = 32;
 pub const MAX_CONDITIONS: usize = 1000;
 pub const MAX_LIST_VALUES: usize = 10_000;
 pub const MAX_WITHIN_DAYS: i64 = 3650;
+/// Event names in `events.<name>` obey the same limit as `events.track`.
+pub const MAX_EVENT_NAME_CHARS: usize = 200;
 const MAX_DETAILS: usize = 100;
+
+/// The keys each object of the language may have. Anything else is an
+/// error: a typo such as `wihtin` must never silently widen a segment.
+const GROUP_KEYS: &[&str] = &["operator", "conditions"];
+const CONDITION_KEYS: &[&str] = &["field", "op", "value", "within"];
 
 struct Walker {
     details: Vec<Detail>,
@@ -35,7 +43,15 @@ pub fn parse_rules(value: &Value, path: &str) -> Result<Rules, Error> {
     let mut w = Walker { details: Vec::new(), conditions: 0 };
     let parsed = match value {
         Value::Array(items) => group(&mut w, false, items, path, path, 1),
-        Value::Object(obj) => node(&mut w, obj, path, 1),
+        Value::Object(obj) if is_group(obj) => node(&mut w, obj, path, 1),
+        // A lone condition at the root is stored as an `and` group of one,
+        // as a bare array is, so stored rules always have one shape.
+        Value::Object(obj) => node(&mut w, obj, path, 1).map(|(n, v)| {
+            let mut out = Map::new();
+            out.insert("operator".into(), Value::String("and".into()));
+            out.insert("conditions".into(), Value::Array(vec![v]));
+            (Node::Group { any: false, children: vec![n] }, Value::Object(out))
+        }),
         _ => {
             w.err(path, "rules must be a group object { operator, conditions } or an array of conditions");
             None
@@ -56,8 +72,23 @@ pub fn parse_rules(value: &Value, path: &str) -> Result<Rules, Error> {
     }
 }
 
+fn is_group(obj: &Map<String, Value>) -> bool {
+    obj.contains_key("operator") || obj.contains_key("conditions")
+}
+
+/// Reports every key of `obj` outside `allowed`, at its own path.
+fn unknown_keys(w: &mut Walker, obj: &Map<String, Value>, allowed: &[&str], path: &str, what: &str) -> bool {
+    let mut ok = true;
+    for k in obj.keys().filter(|k| !allowed.contains(&k.as_str())) {
+        w.err(&crate::error::join_path(path, k), format!("unknown key in a {what}; allowed keys are {}", allowed.join(", ")));
+        ok = false;
+    }
+    ok
+}
+
 fn node(w: &mut Walker, obj: &Map<String, Value>, path: &str, depth: usize) -> Option<(Node, Value)> {
-    if obj.contains_key("operator") || obj.contains_key("conditions") {
+    if is_group(obj) {
+        let keys_ok = unknown_keys(w, obj, GROUP_KEYS, path, "group");
         let any = match obj.get("operator") {
             Some(Value::String(s)) if s == "and" => Some(false),
             Some(Value::String(s)) if s == "or" => Some(true),
@@ -87,7 +118,7 @@ fn node(w: &mut Walker, obj: &Map<String, Value>, path: &str, depth: usize) -> O
             }
         };
         match (any, children) {
-            (Some(_), Some(c)) => Some(c),
+            (Some(_), Some(c)) if keys_ok => Some(c),
             _ => None,
         }
     } else {
@@ -141,6 +172,7 @@ fn group(w: &mut Walker, any: bool, items: &[Value], _path: &str, items_path: &s
 fn condition(w: &mut Walker, obj: &Map<String, Value>, path: &str) -> Option<(Condition, Value)> {
     w.conditions += 1;
     let before = w.details.len();
+    unknown_keys(w, obj, CONDITION_KEYS, path, "condition");
     let fpath = format!("{path}.field");
     let field = match obj.get("field") {
         Some(Value::String(s)) => parse_field(s).map_err(|m| w.err(&fpath, m)).ok(),
@@ -171,7 +203,7 @@ fn condition(w: &mut Walker, obj: &Map<String, Value>, path: &str) -> Option<(Co
             None
         }
     };
-    let (field, op) = (field?, op?);
+    let (Some(field), Some(op)) = (field, op) else { return None };
     let is_event = matches!(field, Field::Event(_));
     if is_event != op.is_event_op() {
         let m = if is_event {
@@ -184,7 +216,7 @@ fn condition(w: &mut Walker, obj: &Map<String, Value>, path: &str) -> Option<(Co
     }
     let vpath = format!("{path}.value");
     let operand = operand(w, op, obj.get("value"), &vpath);
-    let within_ms = match obj.get("within") {
+    let within = match obj.get("within") {
         None => None,
         Some(_) if !is_event => {
             w.err(&format!("{path}.within"), "within applies to event conditions only");
@@ -202,10 +234,10 @@ fn condition(w: &mut Walker, obj: &Map<String, Value>, path: &str) -> Option<(Co
     if let Some(v) = obj.get("value") {
         out.insert("value".into(), v.clone());
     }
-    if let Some(v) = obj.get("within") {
-        out.insert("within".into(), v.clone());
+    if let Some((_, canonical)) = &within {
+        out.insert("within".into(), Value::String(canonical.clone()));
     }
-    Some((Condition { field, op, operand, within_ms }, Value::Object(out)))
+    Some((Condition { field, op, operand, within_ms: within.map(|(ms, _)| ms) }, Value::Object(out)))
 }
 
 fn parse_field(s: &str) -> Result<Field, String> {
@@ -216,6 +248,9 @@ fn parse_field(s: &str) -> Result<Field, String> {
         "suppressed" => Field::Suppressed,
         _ => match s.split_once('.') {
             Some(("properties", key)) if !key.is_empty() => Field::Property(key.to_string()),
+            Some(("events", name)) if name.chars().count() > MAX_EVENT_NAME_CHARS => {
+                return Err(format!("event names are at most {MAX_EVENT_NAME_CHARS} characters"))
+            }
             Some(("events", name)) if !name.is_empty() => Field::Event(name.to_string()),
             Some(("properties" | "events", _)) => return Err(format!("field '{}' needs a name after the dot", clip(s))),
             _ => {
@@ -302,7 +337,9 @@ fn list(w: &mut Walker, op: Op, v: &Value, path: &str) -> Option<Operand> {
 }
 
 /// `30m`, `2h`, `7d`, `1w`: a positive integer and a unit, at most 3650 days.
-fn parse_within(v: &Value) -> Result<i64, String> {
+/// Returns the length in milliseconds and the canonical spelling (no
+/// leading zeros: `"07d"` is stored as `"7d"`).
+fn parse_within(v: &Value) -> Result<(i64, String), String> {
     const BAD: &str = "within must be a positive integer and a unit m, h, d or w, like \"7d\"";
     let Value::String(s) = v else { return Err(BAD.into()) };
     let unit_ms: i64 = match s.as_bytes().last() {
@@ -329,18 +366,7 @@ fn parse_within(v: &Value) -> Result<i64, String> {
     if ms > MAX_WITHIN_DAYS * 86_400_000 {
         return Err(format!("within is at most {MAX_WITHIN_DAYS} days"));
     }
-    Ok(ms)
-}
-
-/// Long user strings are cut in messages so an error never echoes megabytes.
-fn clip(s: &str) -> String {
-    if s.chars().count() <= 60 {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(57).collect();
-        t.push_str("...");
-        t
-    }
+    Ok((ms, format!("{n}{}", &s[s.len() - 1..])))
 }
 
 #[cfg(test)]

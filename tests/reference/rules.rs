@@ -82,17 +82,23 @@ pub fn valid(rules: &Value) -> bool {
     ok && count <= MAX_CONDITIONS
 }
 
+/// Only the keys the language defines: an unknown key is invalid.
+fn keys_within(o: &Map<String, Value>, allowed: &[&str]) -> bool {
+    o.keys().all(|k| allowed.contains(&k.as_str()))
+}
+
 fn valid_node(o: &Map<String, Value>, depth: usize, count: &mut usize) -> bool {
     if is_group(o) {
+        let keys_ok = keys_within(o, &["operator", "conditions"]);
         let op_ok = matches!(o.get("operator"), Some(Value::String(s)) if s == "and" || s == "or");
         let items_ok = match o.get("conditions") {
             Some(Value::Array(items)) => valid_items(items, depth, count),
             _ => false,
         };
-        op_ok && items_ok
+        keys_ok && op_ok && items_ok
     } else {
         *count += 1;
-        valid_condition(o)
+        keys_within(o, &["field", "op", "value", "within"]) && valid_condition(o)
     }
 }
 
@@ -121,7 +127,7 @@ fn field_kind(f: &str) -> Option<FieldKind> {
         "email" | "createdAt" | "updatedAt" | "suppressed" => Some(FieldKind::Other),
         _ => match f.split_once('.') {
             Some(("properties", k)) if !k.is_empty() => Some(FieldKind::Other),
-            Some(("events", n)) if !n.is_empty() => Some(FieldKind::Event),
+            Some(("events", n)) if !n.is_empty() && n.chars().count() <= 200 => Some(FieldKind::Event),
             _ => None,
         },
     }
@@ -153,23 +159,33 @@ fn valid_condition(o: &Map<String, Value>) -> bool {
     }
 }
 
-/// The canonical form of a valid document: a group object, short op names,
-/// conditions with only `field, op, value, within`.
+/// The canonical form of a valid document: a group object at the root
+/// (a bare array or a lone condition is wrapped in `and`), short op names,
+/// `within` without leading zeros.
 pub fn canonical(rules: &Value) -> Value {
     match rules {
-        Value::Array(items) => json!({ "operator": "and", "conditions": items.iter().map(canonical).collect::<Vec<_>>() }),
+        Value::Object(o) if !is_group(o) => json!({ "operator": "and", "conditions": [canonical_node(rules)] }),
+        _ => canonical_node(rules),
+    }
+}
+
+fn canonical_node(rules: &Value) -> Value {
+    match rules {
+        Value::Array(items) => json!({ "operator": "and", "conditions": items.iter().map(canonical_node).collect::<Vec<_>>() }),
         Value::Object(o) if is_group(o) => json!({
             "operator": o["operator"],
-            "conditions": o["conditions"].as_array().unwrap().iter().map(canonical).collect::<Vec<_>>(),
+            "conditions": o["conditions"].as_array().unwrap().iter().map(canonical_node).collect::<Vec<_>>(),
         }),
         Value::Object(o) => {
             let mut out = Map::new();
             out.insert("field".into(), o["field"].clone());
             out.insert("op".into(), json!(op_name(o["op"].as_str().unwrap()).unwrap()));
-            for k in ["value", "within"] {
-                if let Some(v) = o.get(k) {
-                    out.insert(k.into(), v.clone());
-                }
+            if let Some(v) = o.get("value") {
+                out.insert("value".into(), v.clone());
+            }
+            if let Some(Value::String(w)) = o.get("within") {
+                let (digits, unit) = w.split_at(w.len() - 1);
+                out.insert("within".into(), json!(format!("{}{unit}", digits.trim_start_matches('0'))));
             }
             Value::Object(out)
         }

@@ -113,7 +113,11 @@ test("__proto__ and constructor keys never pollute a prototype, in any returned 
   await kraiter.contacts.import(JSON.parse('[{"email": "q@x.io", "properties": {"__proto__": {"polluted": 4}}}]'));
   const updated = await kraiter.contacts.update(created.id, JSON.parse('{"properties": {"__proto__": {"polluted": 5, "more": true}}}'));
   const event = await kraiter.events.track(JSON.parse(`{"name": "__proto__", "contactId": "${created.id}", "properties": {"__proto__": {"polluted": 6}}}`));
-  const rules = JSON.parse('[{"field": "properties.__proto__", "op": "exists", "__proto__": {"polluted": 7}}, {"field": "events.__proto__", "op": "occurred", "constructor": 1}]');
+  // Unknown keys in a condition, even these, are refused at their path.
+  const extra = JSON.parse('[{"field": "properties.__proto__", "op": "exists", "__proto__": {"polluted": 7}}, {"field": "events.__proto__", "op": "occurred", "constructor": 1}]');
+  await assert.rejects(kraiter.segments.create({ name: "__proto__", rules: extra }), (e) =>
+    e.code === "VALIDATION_ERROR" && e.details.map((d) => d.path).join() === "rules[0].__proto__,rules[1].constructor");
+  const rules = JSON.parse('[{"field": "properties.__proto__", "op": "exists"}, {"field": "events.__proto__", "op": "occurred"}]');
   const seg = await kraiter.segments.create({ name: "__proto__", rules });
   await kraiter.segments.compute(seg.id);
   const computed = await kraiter.segments.waitForCompute(seg.id);
@@ -133,7 +137,6 @@ test("__proto__ and constructor keys never pollute a prototype, in any returned 
   assert.deepEqual(Object.getOwnPropertyDescriptor(updated.properties, "__proto__").value, { polluted: 5, more: true });
   assert.deepEqual(updated.properties.constructor, { prototype: { polluted: 2 } });
   assert.deepEqual(Object.getOwnPropertyDescriptor(event.properties, "__proto__").value, { polluted: 6 });
-  // Extra keys in a condition are dropped from the stored rule.
   assert.deepEqual(Object.keys(seg.rules.conditions[0]), ["field", "op"]);
   assert.equal(computed.memberCount, 1);
   assert.deepEqual(members.map((m) => m.id), [created.id]);

@@ -33,12 +33,54 @@ fn the_spec_example_is_valid_and_canonical() {
 }
 
 #[test]
-fn long_spellings_are_stored_short_and_extra_keys_dropped() {
-    let r = ok(json!([{ "field": "properties.a", "op": "greaterThanOrEquals", "value": 3, "note": "x" }]));
+fn long_spellings_are_stored_short() {
+    let r = ok(json!([{ "field": "properties.a", "op": "greaterThanOrEquals", "value": 3 }]));
     assert_eq!(
         r.canonical,
         json!({ "operator": "and", "conditions": [{ "field": "properties.a", "op": "gte", "value": 3 }] })
     );
+}
+
+#[test]
+fn unknown_keys_are_errors_at_their_path_never_dropped() {
+    // A typo'd window must not widen the segment to everyone who ever purchased.
+    let e = parse_rules(&json!({ "operator": "and", "conditions": [
+        { "field": "events.purchase", "op": "occurred", "wihtin": "7d" } ] }), "rules").unwrap_err();
+    assert_eq!(e.details[0].path, "rules.conditions[0].wihtin");
+    assert!(e.details[0].message.contains("field, op, value, within"), "{}", e.details[0].message);
+    assert_eq!(paths(json!([{ "field": "properties.a", "op": "eq", "value": 3, "note": "x" }])), ["rules[0].note"]);
+    assert_eq!(
+        paths(json!({ "operator": "or", "conditions": [{ "field": "email", "op": "exists" }], "negate": true })),
+        ["rules.negate"]
+    );
+    assert_eq!(
+        paths(json!([{ "field": "events.buy", "op": "occurred", "where": [{ "field": "properties.x", "op": "exists" }] }])),
+        ["rules[0].where"]
+    );
+    assert_eq!(paths(json!([{ "operator": "and", "conditions": [{ "field": "email", "op": "exists", "x": 1, "y": 2 }] }])).len(), 2);
+}
+
+#[test]
+fn a_lone_condition_root_is_stored_as_an_and_group() {
+    let r = ok(json!({ "field": "events.login", "op": "occurred" }));
+    assert_eq!(r.canonical, json!({ "operator": "and", "conditions": [{ "field": "events.login", "op": "occurred" }] }));
+    assert!(matches!(r.root, Node::Group { any: false, ref children } if children.len() == 1));
+    assert_eq!(paths(json!({ "field": "events.login", "op": "eq" })), ["rules.op"]);
+}
+
+#[test]
+fn within_is_stored_canonical() {
+    let r = ok(json!([{ "field": "events.x", "op": "occurred", "within": "07d" }]));
+    assert_eq!(r.canonical["conditions"][0]["within"], "7d");
+    let r = ok(json!([{ "field": "events.x", "op": "occurred", "within": "0002w" }]));
+    assert_eq!(r.canonical["conditions"][0]["within"], "2w");
+}
+
+#[test]
+fn event_names_in_rules_have_the_track_limit() {
+    let long = format!("events.{}", "n".repeat(201));
+    assert_eq!(paths(json!([{ "field": long, "op": "occurred" }])), ["rules[0].field"]);
+    ok(json!([{ "field": format!("events.{}", "é".repeat(200)), "op": "occurred" }]));
 }
 
 #[test]

@@ -1,0 +1,109 @@
+//! Property objects (of contacts, and of events) read from their JSON text:
+//! each value borrowed where it can be, checked (valid Unicode, nesting at
+//! most `MAX_VALUE_DEPTH` levels), and planned against the contact columns
+//! so that a bulk import copies only keys and values new to the store.
+
+use std::borrow::Cow;
+
+use serde_json::value::RawValue;
+
+use super::fields::Fields;
+use super::input::string;
+use super::scan::{self, MAX_VALUE_DEPTH};
+use crate::engine::contacts::{Change, Contacts};
+use crate::engine::value::PRef;
+use crate::error::{join_path, Error, Result};
+
+/// A property value read from its JSON text, borrowed where it can be.
+pub enum PIn<'a> {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(Cow<'a, str>),
+    Json(&'a str),
+}
+
+impl PIn<'_> {
+    pub fn as_ref(&self) -> PRef<'_> {
+        match self {
+            PIn::Null => PRef::Null,
+            PIn::Bool(b) => PRef::Bool(*b),
+            PIn::Num(n) => PRef::Num(*n),
+            PIn::Str(s) => PRef::Str(s),
+            PIn::Json(j) => PRef::Json(j),
+        }
+    }
+}
+
+/// A property value from its JSON text, checked; `path` names it.
+pub fn value<'a>(raw: &'a RawValue, path: &str) -> Result<PIn<'a>> {
+    let text = raw.get();
+    Ok(match text.as_bytes().first() {
+        Some(b'n') => PIn::Null,
+        Some(b't') => PIn::Bool(true),
+        Some(b'f') => PIn::Bool(false),
+        Some(b'"') => PIn::Str(string(raw).ok_or_else(|| lone_surrogate(path))?),
+        Some(b'[' | b'{') => {
+            if let Some(p) = scan::check(text, MAX_VALUE_DEPTH) {
+                let at = join_path(path, &p.path);
+                return Err(if p.lone_surrogate {
+                    lone_surrogate(&at)
+                } else {
+                    Error::invalid(at, format!("property values nest at most {MAX_VALUE_DEPTH} levels deep"))
+                });
+            }
+            PIn::Json(text)
+        }
+        _ => match text.parse::<f64>() {
+            Ok(f) if f.is_finite() => PIn::Num(f),
+            _ => PIn::Null,
+        },
+    })
+}
+
+pub fn lone_surrogate(path: &str) -> Error {
+    Error::invalid(path, "strings must be valid Unicode: this one has a lone surrogate (\\ud800-\\udfff)")
+}
+
+/// A `properties` field: absent (or null) is empty; anything but an object
+/// is an error at `path`.
+pub fn read<'a>(v: Option<&'a RawValue>, path: &str) -> Result<Fields<'a>> {
+    match v {
+        None => Ok(Fields(Vec::new())),
+        Some(r) => Fields::read(r, path, "properties"),
+    }
+}
+
+/// Plans a record's properties against the contact store: known keys and
+/// values become column indexes and codes. With `null_removes`, a `null`
+/// removes the key (updates); otherwise it is stored (creates).
+pub fn plan_changes(contacts: &Contacts, props: Fields<'_>, null_removes: bool, path: &str) -> Result<Vec<Change>> {
+    let mut out = Vec::with_capacity(props.0.len());
+    for (k, raw) in props.0 {
+        let v = value(raw, &join_path(path, &k))?;
+        let key = contacts.plan_key(&k);
+        let val = if null_removes && matches!(v, PIn::Null) { None } else { Some(contacts.plan_value(&key, v.as_ref())) };
+        out.push((key, val));
+    }
+    Ok(out)
+}
+
+/// Event properties: at most 100 keys of 1 to 200 characters, values as
+/// for contacts. Returns the object's text as given.
+pub const MAX_EVENT_PROPERTIES: usize = 100;
+
+pub fn check_event_properties<'a>(v: Option<&'a RawValue>, path: &str) -> Result<&'a str> {
+    let Some(raw) = v else { return Ok("{}") };
+    let props = read(Some(raw), path)?;
+    if props.0.len() > MAX_EVENT_PROPERTIES {
+        return Err(Error::invalid(path, format!("an event has at most {MAX_EVENT_PROPERTIES} properties")));
+    }
+    for (k, raw) in &props.0 {
+        let at = join_path(path, k);
+        if k.is_empty() || k.chars().count() > 200 {
+            return Err(Error::invalid(at, "event property keys are 1 to 200 characters"));
+        }
+        value(raw, &at)?;
+    }
+    Ok(raw.get())
+}
