@@ -90,6 +90,11 @@ fn read_entry(text: &str) -> Result<(Entry<'_>, i64)> {
             )
         });
     }
+    // serde's derive would read a JSON array as positional fields; an entry
+    // is an object, like every input record.
+    if !text.trim_start().starts_with('{') {
+        return Err(Error::invalid("", "a command entry must be a JSON object"));
+    }
     let e: Entry = serde_json::from_str(text).map_err(|err| Error::invalid("", format!("input is not valid JSON: {err}")))?;
     if !e.now.is_finite() || !(crate::time::MIN_MS as f64..=crate::time::MAX_MS as f64).contains(&e.now) {
         return Err(Error::invalid("now", "the clock returned an invalid time"));

@@ -39,6 +39,8 @@ fn records_given_as_arrays_are_not_read_as_positional_fields() {
     assert_eq!(fail(&mut e, "events.track", json!(["login", null, "t@x.y"])).code, Code::ValidationError);
     assert_eq!(fail(&mut e, "segments.create", json!(["n", []])).code, Code::ValidationError);
     assert_eq!(query(&mut e, "stats", json!({}), NOW)["contacts"], 0);
+    let positional = json!(["contacts.create", NOW, [1, 2, 3, 4], { "email": "a@x.io" }]).to_string();
+    assert_eq!(e.plan(&positional).unwrap_err().code, Code::ValidationError);
 }
 
 #[test]
