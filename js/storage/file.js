@@ -221,7 +221,7 @@ export function parseLog(buf) {
       at = end;
       continue;
     }
-    const next = nextFrame(buf, at);
+    const next = damagedEnd(buf, at);
     if (next < 0) break; // a torn tail
     entries.push(buf.toString("utf8", at, next));
     at = next;
@@ -229,18 +229,36 @@ export function parseLog(buf) {
   return { entries, validBytes: at, size: buf.length };
 }
 
+/** The frame header at `at` as [newline index, byte length], or null if it is not `<digits>\n`. */
+function header(buf, at) {
+  const nl = buf.indexOf(10, at);
+  if (nl <= at || nl - at > 16) return null;
+  for (let i = at; i < nl; i++) if (buf[i] < 48 || buf[i] > 57) return null;
+  return [nl, Number(buf.toString("latin1", at, nl))];
+}
+
 /** The index just after the whole frame starting at `at`, or -1 if none starts there. */
 function frameEnd(buf, at) {
-  const nl = buf.indexOf(10, at);
-  if (nl <= at || nl - at > 16) return -1;
-  for (let i = at; i < nl; i++) if (buf[i] < 48 || buf[i] > 57) return -1;
-  const end = nl + 1 + Number(buf.toString("latin1", at, nl));
+  const h = header(buf, at);
+  if (!h) return -1;
+  const end = h[0] + 1 + h[1];
   return end < buf.length && buf[end] === 10 ? end + 1 : -1;
 }
 
-/** The start of the first whole frame after `from` (frames start after a newline), or -1. */
-function nextFrame(buf, from) {
-  for (let nl = buf.indexOf(10, from); nl >= 0 && nl + 1 < buf.length; nl = buf.indexOf(10, nl + 1)) {
+/**
+ * Where the damaged bytes at `at` end (the next frame starts there), or -1 if
+ * they are a torn tail. A header whose frame only has a wrong final byte
+ * keeps its length; otherwise the next frame is the first that parses after
+ * a newline (Core's entries are JSON: they hold no raw newline).
+ */
+function damagedEnd(buf, at) {
+  const h = header(buf, at);
+  if (h) {
+    const end = h[0] + 1 + h[1];
+    if (end + 1 === buf.length && buf[end] !== 0) return buf.length; // whole frame, wrong last byte (a torn write leaves none, or zeros)
+    if (end + 1 < buf.length && frameEnd(buf, end + 1) > 0) return end + 1;
+  }
+  for (let nl = buf.indexOf(10, at); nl >= 0 && nl + 1 < buf.length; nl = buf.indexOf(10, nl + 1)) {
     if (frameEnd(buf, nl + 1) > 0) return nl + 1;
   }
   return -1;
