@@ -8,8 +8,9 @@
 // to a process that started later) is stale and is taken over: renamed
 // aside to a name only this opener uses, checked to be the very lock judged
 // stale, then deleted (so two openers recovering at once cannot both win).
-// The owner checks before every write that LOCK is still its own file.
+// The owner checks before every write that LOCK still names it.
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { link, open, readFile, readdir, rename, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
@@ -38,7 +39,7 @@ export async function lockDirectory(dir, { wait, stopped }) {
     const mine = await create(dir, path, me);
     if (mine) {
       await removeLeftovers(dir);
-      return held(dir, path, mine);
+      return held(dir, path, me.token);
     }
     let text;
     let info;
@@ -63,24 +64,21 @@ export async function lockDirectory(dir, { wait, stopped }) {
   }
 }
 
-/** Creates LOCK naming `me`; returns its { dev, ino }, or null if LOCK exists. */
+/** Creates LOCK naming `me`; false if LOCK exists. */
 async function create(dir, path, me) {
   const tmp = join(dir, `${LOCK}.${me.token}.tmp`);
   const fh = await open(tmp, "wx");
-  let id;
   try {
     await fh.writeFile(JSON.stringify(me));
     await fh.sync();
-    const { dev, ino } = await fh.stat();
-    id = { dev, ino };
   } finally {
     await fh.close();
   }
   try {
     await link(tmp, path);
-    return id;
+    return true;
   } catch (err) {
-    if (err.code === "EEXIST") return null;
+    if (err.code === "EEXIST") return false;
     if (!["EPERM", "ENOTSUP", "ENOSYS", "EOPNOTSUPP", "EXDEV"].includes(err.code)) throw err;
     return createWithoutLink(path, me); // a file system without hard links
   } finally {
@@ -93,14 +91,13 @@ async function createWithoutLink(path, me) {
   try {
     fh = await open(path, "wx");
   } catch (err) {
-    if (err.code === "EEXIST") return null;
+    if (err.code === "EEXIST") return false;
     throw err;
   }
   try {
     await fh.writeFile(JSON.stringify(me));
     await fh.sync();
-    const { dev, ino } = await fh.stat();
-    return { dev, ino };
+    return true;
   } finally {
     await fh.close();
   }
@@ -125,19 +122,18 @@ async function takeOver(dir, path, text, token) {
   await unlink(aside).catch(() => {});
 }
 
-function held(dir, path, id) {
-  const same = (s) => s && s.dev === id.dev && s.ino === id.ino;
+function held(dir, path, token) {
+  const owner = async () => parseOwner(await readFile(path, "utf8").catch(() => ""));
   return {
-    /** Throws STORAGE_ERROR if LOCK is no longer this opener's file (deleted, or taken over). */
+    /** Throws STORAGE_ERROR if LOCK no longer names this opener (deleted, or taken over). */
     async check() {
-      const now = await stat(path).catch(() => null);
-      if (same(now) || id.ino === 0) return; // ino 0: the platform has no inode numbers to compare
-      const owner = now && parseOwner(await readFile(path, "utf8").catch(() => ""));
-      const by = owner ? `taken over by process ${owner.pid}` : now ? "replaced" : "deleted";
+      const now = await owner();
+      if (now?.token === token) return;
+      const by = now ? `taken over by process ${now.pid}` : existsSync(path) ? "replaced" : "deleted";
       throw storageError(`file storage at ${dir}: its lock was ${by}, so another process may be writing; nothing was written. Close this storage and open it again.`);
     },
     async release() {
-      if (same(await stat(path).catch(() => null))) await unlink(path).catch(() => {});
+      if ((await owner())?.token === token) await unlink(path).catch(() => {});
     },
   };
 }
