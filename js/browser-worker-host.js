@@ -20,27 +20,22 @@ export const METHODS = new Set([
  */
 export function serveKraiter({ tasks = {} } = {}, scope = self) {
   let kraiter = null;
-  let release = null; // ends the Web Lock held on the database
   let opened = null; // the options it was opened with
 
   const reply = (id, body) => scope.postMessage({ id, ...body });
 
   async function open({ storageName, now }, id) {
     if (kraiter) throw new KraiterError("STORAGE_ERROR", "this worker already has an open Kraiter");
-    if (storageName) release = await lockDatabase(storageName, () => reply(id, { progress: { waitingForOtherTab: true } }));
-    try {
-      kraiter = await openKraiter({ storageName, now });
-      opened = { storageName, now };
-    } catch (err) {
-      release?.();
-      release = null;
-      throw err;
-    }
+    // indexedDBStorage holds the database's Web Lock until close (js/storage/web-lock.js);
+    // while another tab has it, opening waits and the page is told.
+    const onWaiting = () => reply(id, { progress: { waitingForOtherTab: true } });
+    kraiter = await openKraiter({ storageName, now, onWaiting });
+    opened = { storageName, now };
     return null;
   }
 
-  function openKraiter({ storageName, now }) {
-    const storage = storageName ? indexedDBStorage(storageName) : memoryStorage();
+  function openKraiter({ storageName, now, onWaiting }) {
+    const storage = storageName ? indexedDBStorage(storageName, { onWaiting }) : memoryStorage();
     const clock = typeof now === "number" ? () => now : undefined;
     return Kraiter.open({ storage, ...(clock && { now: clock }) });
   }
@@ -77,8 +72,6 @@ export function serveKraiter({ tasks = {} } = {}, scope = self) {
         const k = kraiter;
         kraiter = null;
         await k?.close();
-        release?.();
-        release = null;
         opened = null;
         return null;
       }
@@ -100,29 +93,6 @@ export function serveKraiter({ tasks = {} } = {}, scope = self) {
       reply(data.id, { error: errorData(err) });
     }
   });
-}
-
-/**
- * One tab at a time writes a database: two Kraiters appending to one log
- * would each miss the other's entries. Holds a Web Lock until released;
- * `onWait` runs if another tab holds it now.
- */
-async function lockDatabase(name, onWait) {
-  if (!globalThis.navigator?.locks) return () => {};
-  const key = `kraiter-segments:${name}`;
-  let release;
-  const held = new Promise((resolve) => { release = resolve; });
-  const acquire = (options) => new Promise((granted) => {
-    navigator.locks.request(key, options, (lock) => {
-      granted(lock);
-      return lock ? held : undefined;
-    });
-  });
-  if (!(await acquire({ ifAvailable: true }))) {
-    onWait();
-    await acquire({});
-  }
-  return release;
 }
 
 /** List pages carry a non-cloneable async iterator; send the plain shape. */

@@ -39,6 +39,19 @@ function nonFinitePath(v, path = "") {
   return null;
 }
 
+/** What went wrong, in words, whatever was thrown (a core error object, an Error, a wasm trap). */
+function reason(e) {
+  if (e instanceof WebAssembly.RuntimeError) return `the engine trapped (${e.message})`;
+  return e?.message ?? String(e);
+}
+
+/** STORAGE_ERROR for stored data that cannot be read back: `what`, then why. */
+function unreadable(what, e) {
+  const err = new KraiterError("STORAGE_ERROR", `${what}: ${reason(e)}`);
+  err.cause = e;
+  return err;
+}
+
 function randomSeed() {
   return Array.from(crypto.getRandomValues(new Uint32Array(4)));
 }
@@ -51,6 +64,7 @@ export class Core {
   #logBytes = 0;
   #snapshotBytes = 0;
   #closed = false;
+  #closing = null;
   #idleTimer = null;
 
   constructor(engine, storage, clock, logBytes, snapshotBytes) {
@@ -61,28 +75,53 @@ export class Core {
     this.#snapshotBytes = snapshotBytes;
   }
 
-  /** Builds the engine from what `storage.load()` returned: the snapshot, then the log replayed. */
-  static restore(state, storage, clock) {
-    const { snapshot, log = [] } = state ?? {};
+  /**
+   * Builds the engine from what `storage.load()` returned: the snapshot, then
+   * the log replayed. An entry that cannot be replayed (it was planned before
+   * it was written and replay is deterministic, so its bytes changed in
+   * storage) is a STORAGE_ERROR naming its position, unless
+   * `onCorruptEntry` is "skip": then it is left out and listed in
+   * `openReport.skipped`. Never dropped without saying so.
+   */
+  static restore(state, storage, clock, { onCorruptEntry = "fail" } = {}) {
+    const { snapshot = null, log = [] } = state ?? {};
+    if (!Array.isArray(log) || (snapshot !== null && !(snapshot instanceof Uint8Array))) {
+      throw new KraiterError("STORAGE_ERROR", "The storage adapter's load() did not return { snapshot: Uint8Array | null, log: string[] }.");
+    }
     let engine;
     try {
       engine = snapshot ? Engine.restore(snapshot) : new Engine();
     } catch (e) {
-      throw fromCore(e);
+      throw unreadable(`The stored snapshot (${snapshot.length} bytes) cannot be restored`, e);
     }
     let logBytes = 0;
-    for (const entry of log) {
-      logBytes += entry.length;
+    const skipped = [];
+    for (let i = 0; i < log.length; i++) {
+      const entry = log[i];
       try {
+        if (typeof entry !== "string") throw new TypeError(`it is a ${entry === null ? "null" : typeof entry}, not a string`);
         engine.plan(entry);
-        engine.commit();
-      } catch {
-        // An entry was planned successfully before it was written, and
-        // replay is deterministic, so this cannot happen; if a log was
-        // edited by hand, the entry is skipped rather than losing the rest.
+      } catch (e) {
+        const position = i + 1;
+        const message = reason(e);
+        if (onCorruptEntry === "skip" && !(e instanceof WebAssembly.RuntimeError)) {
+          skipped.push({ position, message, entry });
+          logBytes += entry?.length ?? 0; // so close() compacts, and the skipped entry leaves storage
+          continue;
+        }
+        try {
+          engine.free();
+        } catch {
+          // A trapped instance may refuse even this; nothing else holds the engine.
+        }
+        throw unreadable(`Log entry ${position} of ${log.length} cannot be replayed`, e);
       }
+      engine.commit();
+      logBytes += entry.length;
     }
-    return new Core(engine, storage, clock, logBytes, snapshot?.length ?? 0);
+    const core = new Core(engine, storage, clock, logBytes, snapshot?.length ?? 0);
+    core.openReport = Object.freeze({ snapshotBytes: snapshot?.length ?? 0, logEntries: log.length, skipped: Object.freeze(skipped) });
+    return core;
   }
 
   /** The clock, in epoch milliseconds. */
@@ -198,13 +237,23 @@ export class Core {
     return memoryBytes();
   }
 
-  async close() {
-    if (this.#closed) return;
-    await this.#queue;
-    if (this.#idleTimer !== null) clearTimeout(this.#idleTimer);
-    if (this.#logBytes > 0) await this.#compact(false); // the next open reads one snapshot
-    this.#closed = true;
-    this.#engine.free();
-    await this.#storage.close?.();
+  /**
+   * After queued work: compacts, frees the engine, closes the storage. Goes
+   * through the queue, so work queued later finds the instance closed; every
+   * call returns the first call's promise (the engine is freed once).
+   */
+  close() {
+    this.#closing ??= this.enqueue(async () => {
+      if (this.#idleTimer !== null) clearTimeout(this.#idleTimer);
+      if (this.#logBytes > 0) await this.#compact(false); // the next open reads one snapshot
+      this.#closed = true;
+      this.#engine.free();
+      try {
+        await this.#storage.close?.();
+      } catch (e) {
+        throw fromCore(e);
+      }
+    });
+    return this.#closing;
   }
 }

@@ -166,32 +166,66 @@ export interface StorageAdapter {
   close(): Promise<void>;
 }
 
+/** Every key is checked: an unknown one is a VALIDATION_ERROR at that key. */
 export interface OpenOptions {
-  /** Default: `memoryStorage()`. */
+  /** Default: `memoryStorage()`. Closed again if opening fails. */
   storage?: StorageAdapter;
   /** The clock for timestamps and `within` windows. Default: `Date.now`. */
   now?: () => number | Date;
+  /**
+   * A stored log entry that cannot be replayed: `"fail"` (default) rejects
+   * with STORAGE_ERROR "Log entry 12 of 40 cannot be replayed: …"; `"skip"`
+   * opens without it, lists it in `openReport.skipped` and warns on the
+   * console. The next compaction (at the latest `close()`) removes skipped
+   * entries from storage.
+   */
+  onCorruptEntry?: "fail" | "skip";
+}
+
+/** What `Kraiter.open` found in storage. */
+export interface OpenReport {
+  /** Bytes of the snapshot restored (0: none). */
+  snapshotBytes: number;
+  /** Log entries stored after it, replayed or skipped. */
+  logEntries: number;
+  /** Entries left out under `onCorruptEntry: "skip"`: 1-based position in the log, why, and the stored text. */
+  skipped: ReadonlyArray<{ position: number; message: string; entry: string }>;
 }
 
 export class Kraiter {
   private constructor();
   static open(options?: OpenOptions): Promise<Kraiter>;
+  readonly openReport: OpenReport;
   readonly segments: SegmentsResource;
   readonly contacts: ContactsResource;
   readonly events: EventsResource;
   /** Writes a snapshot and empties the storage log now (also automatic). */
   compact(): Promise<void>;
-  /** Waits for queued work, then releases wasm memory and the storage handle. */
+  /** Waits for queued work, then releases wasm memory and the storage handle. Calling it again returns the same promise. */
   close(): Promise<void>;
 }
 
 export function memoryStorage(): StorageAdapter;
-/** Node only. */
-export function fileStorage(dir: string): StorageAdapter;
-/** Browsers only. */
+/**
+ * Node only. One process at a time opens `dir` (a `LOCK` file, released by
+ * `close()`; a lock whose process is gone is taken over). `wait`: when it is
+ * open elsewhere, `false` (default) fails with STORAGE_ERROR, `true` waits
+ * until it is closed, a number waits that many ms and then fails.
+ */
+export function fileStorage(dir: string, options?: { wait?: boolean | number }): StorageAdapter;
+/**
+ * Browsers only. Holds a Web Lock on the database from its first call until
+ * `close()`: a second opener in any tab waits, and `onWaiting` runs once when
+ * it starts waiting. Without `navigator.locks` there is no lock.
+ */
 export function indexedDBStorage(
   name: string,
-  options?: { chunkBytes?: number; blockedTimeoutMs?: number; durability?: "strict" | "relaxed" | "default" },
+  options?: {
+    chunkBytes?: number;
+    blockedTimeoutMs?: number;
+    durability?: "strict" | "relaxed" | "default";
+    onWaiting?: () => void;
+  },
 ): StorageAdapter;
 
 /** Browsers only: a Kraiter running in a module Web Worker, with the same SDK surface. */
@@ -216,4 +250,4 @@ export function openInWorker(options?: {
   onWaiting?: () => void;
 }): Promise<WorkerKraiter>;
 /** Cloudflare Workers only: pass `state.storage` of a Durable Object. */
-export function durableObjectStorage(storage: unknown, options?: { prefix?: string }): StorageAdapter;
+export function durableObjectStorage(storage: unknown, options?: { prefix?: string; chunkBytes?: number }): StorageAdapter;

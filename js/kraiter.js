@@ -10,6 +10,37 @@ import { Segments } from "./segments.js";
 import { memoryStorage } from "./storage/memory.js";
 import { ensureWasm } from "./wasm-init.js";
 
+const OPEN_OPTIONS = ["storage", "now", "onCorruptEntry"];
+
+/** Kraiter.open's options, checked: unknown keys and bad values are VALIDATION_ERRORs, never ignored. */
+function openOptions(options) {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== "object" || Array.isArray(options)) throw invalid("", "Kraiter.open options must be an object");
+  for (const key of Object.keys(options)) {
+    if (!OPEN_OPTIONS.includes(key)) throw invalid(key, `unknown option; Kraiter.open takes ${OPEN_OPTIONS.join(", ")}`);
+  }
+  const { storage, now, onCorruptEntry } = options;
+  if (now !== undefined && typeof now !== "function") throw invalid("now", "now must be a function returning milliseconds or a Date");
+  if (storage !== undefined) {
+    for (const m of ["load", "append", "compact"]) {
+      if (typeof storage?.[m] !== "function") throw invalid("storage", `storage adapter is missing ${m}()`);
+    }
+  }
+  if (onCorruptEntry !== undefined && onCorruptEntry !== "fail" && onCorruptEntry !== "skip") {
+    throw invalid("onCorruptEntry", 'must be "fail" (the default) or "skip"');
+  }
+  return options;
+}
+
+/** Closes an adapter whose open failed; the open's own error is what the caller needs. */
+async function closeQuietly(storage) {
+  try {
+    await storage.close?.();
+  } catch {
+    // Reported by nothing: the open already failed with the reason.
+  }
+}
+
 export class Kraiter {
   #core;
 
@@ -21,22 +52,46 @@ export class Kraiter {
   }
 
   /**
-   * @param {{ storage?: object, now?: () => number | Date }} [options]
+   * @param {{ storage?: object, now?: () => number | Date, onCorruptEntry?: "fail" | "skip" }} [options]
+   *   onCorruptEntry: what opening does with a stored log entry that cannot
+   *   be replayed: "fail" (default) rejects with STORAGE_ERROR naming its
+   *   position; "skip" opens without it, reports it in `openReport.skipped`
+   *   and warns on the console.
    */
-  static async open(options = {}) {
-    const { storage = memoryStorage(), now = Date.now } = options ?? {};
-    if (typeof now !== "function") throw invalid("now", "now must be a function returning milliseconds or a Date");
-    for (const m of ["load", "append", "compact"]) {
-      if (typeof storage?.[m] !== "function") throw invalid("storage", `storage adapter is missing ${m}()`);
-    }
+  static async open(options) {
+    const { storage = memoryStorage(), now = Date.now, onCorruptEntry = "fail" } = openOptions(options);
     let state;
     try {
       // Wasm start-up and the storage read overlap.
       [, state] = await Promise.all([ensureWasm(), storage.load()]);
     } catch (e) {
+      await closeQuietly(storage); // release its lock: this instance never opened
       throw fromCore(e);
     }
-    return new Kraiter(Core.restore(state, storage, now));
+    let core;
+    try {
+      core = Core.restore(state, storage, now, { onCorruptEntry });
+    } catch (e) {
+      await closeQuietly(storage);
+      throw fromCore(e);
+    }
+    const kraiter = new Kraiter(core);
+    const { skipped } = core.openReport;
+    if (skipped.length > 0) {
+      console.warn(`kraiter-segments: opened without ${skipped.length} stored log ${skipped.length === 1 ? "entry" : "entries"} that cannot be replayed (onCorruptEntry: "skip"): ` +
+        skipped.map((s) => `entry ${s.position}: ${s.message}`).join("; "));
+    }
+    return kraiter;
+  }
+
+  /**
+   * What opening found: `{ snapshotBytes, logEntries, skipped: [{ position,
+   * message, entry }] }`. `skipped` lists the log entries left out under
+   * `onCorruptEntry: "skip"` (1-based positions in the stored log, the
+   * engine's reason, the stored text); it is empty otherwise.
+   */
+  get openReport() {
+    return this.#core.openReport;
   }
 
   /**

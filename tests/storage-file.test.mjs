@@ -74,8 +74,9 @@ test("file: leftovers of an interrupted compaction are ignored and removed", asy
   const state = await s.load();
   assert.deepEqual([...state.snapshot], [1, 2, 3]);
   assert.deepEqual(state.log, ["after"]);
-  assert.deepEqual((await readdir(dir)).sort(), ["MANIFEST", "log-1.bin", "snapshot-1.bin"]);
+  assert.deepEqual((await readdir(dir)).sort(), ["LOCK", "MANIFEST", "log-1.bin", "snapshot-1.bin"]);
   await s.close();
+  assert.deepEqual((await readdir(dir)).sort(), ["MANIFEST", "log-1.bin", "snapshot-1.bin"], "close() removes LOCK");
 });
 
 test("file: a failed append cuts its partial frame off the log file", async () => {

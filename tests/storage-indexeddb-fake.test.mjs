@@ -77,3 +77,25 @@ test("indexeddb: another tab deleting the database is not blocked; the adapter r
   assert.deepEqual((await s.load()).log, ["fresh"]);
   await s.close();
 });
+
+test("indexeddb: without navigator.locks (Node, fake-indexeddb) there is no lock: a second storage on the database opens at once", async () => {
+  assert.equal(globalThis.navigator?.locks, undefined, "this runtime has Web Locks; the no-lock case is not tested here");
+  const name = "no-web-locks";
+  let waited = false;
+  const a = indexedDBStorage(name, { onWaiting: () => { waited = true; } });
+  const b = indexedDBStorage(name, { onWaiting: () => { waited = true; } });
+  await a.append("from a");
+  assert.deepEqual((await b.load()).log, ["from a"]);
+  assert.equal(waited, false);
+  await a.close();
+  await b.close();
+});
+
+test("indexeddb: options are checked: unknown keys and bad values are VALIDATION_ERROR", () => {
+  const validation = (path) => (err) => err.code === "VALIDATION_ERROR" && err.details[0].path === path;
+  assert.throws(() => indexedDBStorage("x", { chunkbytes: 10 }), validation("chunkbytes"));
+  assert.throws(() => indexedDBStorage("x", { chunkBytes: 0 }), validation("chunkBytes"));
+  assert.throws(() => indexedDBStorage("x", { durability: "always" }), validation("durability"));
+  assert.throws(() => indexedDBStorage("x", { onWaiting: "show a banner" }), validation("onWaiting"));
+  assert.throws(() => indexedDBStorage("x", { blockedTimeoutMs: -1 }), validation("blockedTimeoutMs"));
+});

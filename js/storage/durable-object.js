@@ -20,7 +20,10 @@
 //
 // Calls run one at a time in call order (appends issued together keep their
 // order); a failure rejects with KraiterError STORAGE_ERROR and keeps nothing.
-import { KraiterError } from "../errors.js";
+// No lock is needed: a Durable Object is a single instance, and one Kraiter
+// per object is the caller's job (js/worker/tenant.js keeps one).
+import { KraiterError, invalid } from "../errors.js";
+import { callQueue, checkOptions, chunkBytes as cut, joinBytes, storageError } from "./common.js";
 
 /** Bytes per stored value: under the 128 KiB limit with room for encoding overhead. */
 export const CHUNK_BYTES = 127 * 1024;
@@ -34,12 +37,15 @@ const EMPTY_HEAD = Object.freeze({ gen: 0, snapChunks: 0, snapBytes: 0, first: 0
  * @param {DurableObjectStorage} storage  `state.storage` / `ctx.storage` of a Durable Object
  * @param {{ prefix?: string, chunkBytes?: number }} [options]
  */
-export function durableObjectStorage(storage, options = {}) {
+export function durableObjectStorage(storage, options) {
   if (!storage || typeof storage.get !== "function" || typeof storage.put !== "function") {
     throw new KraiterError("STORAGE_ERROR", "durableObjectStorage(storage) needs a Durable Object's state.storage");
   }
-  const prefix = options.prefix ?? "kraiter/";
-  const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
+  const { prefix = "kraiter/", chunkBytes = CHUNK_BYTES } = checkOptions(options, ["prefix", "chunkBytes"], "durableObjectStorage");
+  if (typeof prefix !== "string") throw invalid("prefix", "must be a string");
+  if (!(Number.isSafeInteger(chunkBytes) && chunkBytes > 0 && chunkBytes <= CHUNK_BYTES)) {
+    throw invalid("chunkBytes", `must be a positive integer of at most ${CHUNK_BYTES}`);
+  }
   const keys = {
     head: `${prefix}head`,
     snapPrefix: (gen) => `${prefix}s/${pad(gen, 10)}/`,
@@ -51,53 +57,25 @@ export function durableObjectStorage(storage, options = {}) {
   };
   const encoder = new TextEncoder();
   const decoder = new TextDecoder("utf-8", { fatal: true });
-  let closed = false;
-  let queue = Promise.resolve();
-
-  /** Runs job after every earlier call, turning any failure into STORAGE_ERROR. */
-  function run(what, job) {
-    const result = queue.then(async () => {
-      if (closed) throw new KraiterError("STORAGE_ERROR", "Durable Object storage is closed");
-      try {
-        return await job();
-      } catch (error) {
-        if (error instanceof KraiterError) throw error;
-        const wrapped = new KraiterError("STORAGE_ERROR", `Durable Object storage could not ${what}: ${error?.message ?? error}`);
-        wrapped.cause = error;
-        throw wrapped;
-      }
-    });
-    queue = result.catch(() => {});
-    return result;
-  }
+  const queue = callQueue({
+    closedMessage: "Durable Object storage is closed",
+    describe: (what, error) => storageError(`Durable Object storage could not ${what}: ${error?.message ?? error}`, error),
+  });
+  const run = (what, job) => queue.run(what, job);
 
   async function readHead(store) {
     return (await store.get(keys.head)) ?? { ...EMPTY_HEAD };
   }
 
-  /** Cuts bytes into views of at most chunkBytes (at least one, even if empty). */
-  function chunk(bytes) {
-    const out = [];
-    for (let at = 0; at < bytes.length || out.length === 0; at += chunkBytes) {
-      out.push(bytes.slice(at, at + chunkBytes));
-    }
-    return out;
-  }
+  /** Cuts bytes into copies of at most chunkBytes (at least one, even if empty). */
+  const chunk = (bytes) => cut(bytes, chunkBytes);
 
   /** Joins the values of a sorted chunk map; throws if it is not exactly `count` chunks. */
   function join(map, count, what) {
     if (map.size !== count) {
       throw new Error(`durableObjectStorage: ${what} has ${map.size} of ${count} chunks`);
     }
-    let total = 0;
-    for (const part of map.values()) total += part.byteLength;
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const part of map.values()) {
-      out.set(new Uint8Array(part.buffer ?? part, part.byteOffset ?? 0, part.byteLength), at);
-      at += part.byteLength;
-    }
-    return out;
+    return joinBytes(map.values());
   }
 
   /** Issues puts of ≤128 keys with no await in between, then waits for all of them. */
@@ -204,10 +182,6 @@ export function durableObjectStorage(storage, options = {}) {
     },
 
     /** Nothing to release (the Durable Object owns its storage); later calls reject. */
-    close() {
-      const result = queue.then(() => { closed = true; });
-      queue = result;
-      return result;
-    },
+    close: () => queue.close(),
   };
 }

@@ -3,22 +3,50 @@
 // entries, fsynced per append) and MANIFEST naming <g>. compact() writes the
 // next generation's files, fsyncs them, then renames a new MANIFEST into
 // place: that rename is the commit point, so a crash leaves the old state or
-// the new one, never a mix. A failed append is cut back off the log.
+// the new one, never a mix. A failed append is cut back off the log. One
+// process at a time holds the directory (LOCK, js/storage/file-lock.js),
+// taken on the first call and released by close().
 import { mkdir, open, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { KraiterError } from "../errors.js";
+import { KraiterError, invalid } from "../errors.js";
+import { callQueue, checkOptions, storageError as failure } from "./common.js";
+import { lockDirectory } from "./file-lock.js";
 
 const MANIFEST = "MANIFEST";
 const FORMAT = 1;
 
-/** @param {string} dir directory for this dataset; created if missing */
-export function fileStorage(dir) {
+/**
+ * @param {string} dir directory for this dataset; created if missing
+ * @param {{ wait?: boolean | number }} [options] wait: when another process
+ *   (or another fileStorage in this one) has the directory open, false
+ *   (default) fails at once with STORAGE_ERROR, true waits until it is
+ *   closed, a number of milliseconds waits that long and then fails.
+ */
+export function fileStorage(dir, options) {
   if (typeof dir !== "string" || dir === "") {
     throw new KraiterError("STORAGE_ERROR", "fileStorage(dir) needs a directory path");
   }
+  const { wait = false } = checkOptions(options, ["wait"], "fileStorage");
+  if (typeof wait !== "boolean" && !(typeof wait === "number" && wait >= 0 && Number.isFinite(wait))) {
+    throw invalid("wait", "must be true, false or a number of milliseconds");
+  }
   let state = null; // { generation, snapshot: boolean, log: FileHandle, logSize }
-  let queue = Promise.resolve();
-  let closed = false;
+  let lock = null; // Promise of the held lock, taken by the first call
+  const queue = callQueue({
+    closedMessage: `file storage at ${dir} is closed`,
+    describe: (what, err) => storageError(what, dir, err),
+  });
+
+  /** The directory's lock: taken once, before anything is read; a failed try is retried by the next call. */
+  function locked() {
+    lock ??= mkdir(dir, { recursive: true })
+      .then(() => lockDirectory(dir, { wait, stopped: () => queue.closed }))
+      .catch((err) => {
+        lock = null;
+        throw err;
+      });
+    return lock;
+  }
 
   const snapshotPath = (g) => join(dir, `snapshot-${g}.bin`);
   const logPath = (g) => join(dir, `log-${g}.bin`);
@@ -26,7 +54,6 @@ export function fileStorage(dir) {
   /** Reads MANIFEST, drops leftovers of interrupted compactions, trims a torn log tail. */
   async function ready() {
     if (state) return state;
-    await mkdir(dir, { recursive: true });
     let manifest = { format: FORMAT, generation: 0, snapshot: false };
     try {
       manifest = JSON.parse(await readFile(join(dir, MANIFEST), "utf8"));
@@ -52,17 +79,13 @@ export function fileStorage(dir) {
     return state;
   }
 
-  function run(what, job) {
-    const result = queue.then(async () => {
-      if (closed) throw new KraiterError("STORAGE_ERROR", `file storage at ${dir} is closed`);
-      try {
-        return await job(await ready());
-      } catch (err) {
-        throw storageError(what, dir, err);
-      }
+  /** Runs `job(state)` after every earlier call, holding the lock; `write`: check it is still ours first. */
+  function run(what, job, { write = true } = {}) {
+    return queue.run(what, async () => {
+      const held = await locked();
+      if (write) await held.check();
+      return job(await ready());
     });
-    queue = result.catch(() => {});
-    return result;
   }
 
   return {
@@ -71,7 +94,7 @@ export function fileStorage(dir) {
       const log = s.entries ?? parseLog(await s.log.readFile()).entries;
       s.entries = null; // only the first load reuses what ready() parsed
       return { snapshot, log };
-    }),
+    }, { write: false }),
 
     append: (entry) => run("append a log entry", async (s) => {
       if (typeof entry !== "string") throw new TypeError("a log entry must be a string");
@@ -107,12 +130,12 @@ export function fileStorage(dir) {
       return run("write a snapshot", (s) => writeGeneration(s, bytes));
     },
 
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      await queue;
+    close: () => queue.close(async () => {
       if (state) await forget(state);
-    },
+      const held = lock && (await lock.catch(() => null));
+      lock = null;
+      await held?.release();
+    }),
   };
 
   /** compact(): the next generation's files, then MANIFEST renamed over the old one. */
@@ -181,23 +204,64 @@ async function syncDir(dir) {
 }
 
 /**
- * A log is a sequence of frames `<byte length>\n<entry>\n`. A frame cut short
- * (a crash mid-append) ends the valid part; it was never acknowledged.
+ * A log is a sequence of frames `<byte length>\n<entry>\n`. A frame cut
+ * short at the end of the file (a crash mid-append: never acknowledged) ends
+ * the valid part. Damage anywhere else (bytes changed on disk) must not cut
+ * off the acknowledged entries after it: the damaged bytes, up to the next
+ * frame that parses, are returned as one entry, so replay reports it at its
+ * position (js/core.js) instead of the log silently ending there.
  */
 export function parseLog(buf) {
   const entries = [];
   let at = 0;
   while (at < buf.length) {
-    const nl = buf.indexOf(10, at);
-    if (nl < 0 || nl - at > 16) break;
-    const len = Number(buf.toString("latin1", at, nl));
-    if (!Number.isSafeInteger(len) || len < 0) break;
-    const end = nl + 1 + len;
-    if (end + 1 > buf.length || buf[end] !== 10) break;
-    entries.push(buf.toString("utf8", nl + 1, end));
-    at = end + 1;
+    const end = frameEnd(buf, at);
+    if (end > 0) {
+      entries.push(buf.toString("utf8", buf.indexOf(10, at) + 1, end - 1));
+      at = end;
+      continue;
+    }
+    const next = damagedEnd(buf, at);
+    if (next < 0) break; // a torn tail
+    entries.push(buf.toString("utf8", at, next));
+    at = next;
   }
   return { entries, validBytes: at, size: buf.length };
+}
+
+/** The frame header at `at` as [newline index, byte length], or null if it is not `<digits>\n`. */
+function header(buf, at) {
+  const nl = buf.indexOf(10, at);
+  if (nl <= at || nl - at > 16) return null;
+  for (let i = at; i < nl; i++) if (buf[i] < 48 || buf[i] > 57) return null;
+  return [nl, Number(buf.toString("latin1", at, nl))];
+}
+
+/** The index just after the whole frame starting at `at`, or -1 if none starts there. */
+function frameEnd(buf, at) {
+  const h = header(buf, at);
+  if (!h) return -1;
+  const end = h[0] + 1 + h[1];
+  return end < buf.length && buf[end] === 10 ? end + 1 : -1;
+}
+
+/**
+ * Where the damaged bytes at `at` end (the next frame starts there), or -1 if
+ * they are a torn tail. A header whose frame only has a wrong final byte
+ * keeps its length; otherwise the next frame is the first that parses after
+ * a newline (Core's entries are JSON: they hold no raw newline).
+ */
+function damagedEnd(buf, at) {
+  const h = header(buf, at);
+  if (h) {
+    const end = h[0] + 1 + h[1];
+    if (end + 1 === buf.length && buf[end] !== 0) return buf.length; // whole frame, wrong last byte (a torn write leaves none, or zeros)
+    if (end + 1 < buf.length && frameEnd(buf, end + 1) > 0) return end + 1;
+  }
+  for (let nl = buf.indexOf(10, at); nl >= 0 && nl + 1 < buf.length; nl = buf.indexOf(10, nl + 1)) {
+    if (frameEnd(buf, nl + 1) > 0) return nl + 1;
+  }
+  return -1;
 }
 
 function storageError(what, dir, err) {
@@ -206,7 +270,5 @@ function storageError(what, dir, err) {
   const message = full
     ? `Disk full: could not ${what} in ${dir}; nothing was written.`
     : `File storage could not ${what} in ${dir}: ${err?.message ?? err}`;
-  const out = new KraiterError("STORAGE_ERROR", message);
-  out.cause = err;
-  return out;
+  return failure(message, err);
 }

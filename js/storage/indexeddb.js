@@ -3,8 +3,12 @@
 // mutations, so reopening a million contacts reads a handful of values.
 // Each call is one IndexedDB transaction that resolves on commit; a failed
 // one (quota, a closed connection) rejects with STORAGE_ERROR and rolls back.
+// One opener at a time uses a database: a Web Lock (js/storage/web-lock.js)
+// taken by the first call and released by close(); other openers wait.
 import { openDB } from "../vendor/idb.js";
-import { KraiterError } from "../errors.js";
+import { KraiterError, invalid } from "../errors.js";
+import { callQueue, checkOptions, chunkBytes as cut, joinBytes, storageError as failure } from "./common.js";
+import { holdWebLock } from "./web-lock.js";
 
 /** Schema version. Add an `if (oldVersion < N)` step to `upgrade` when it changes. */
 export const SCHEMA_VERSION = 1;
@@ -26,22 +30,37 @@ function upgrade(db, oldVersion) {
 
 /**
  * @param {string} name IndexedDB database name (one per dataset)
- * @param {{ chunkBytes?: number, blockedTimeoutMs?: number, durability?: "strict" | "relaxed" | "default" }} [options]
+ * @param {{
+ *   chunkBytes?: number, blockedTimeoutMs?: number, durability?: "strict" | "relaxed" | "default",
+ *   onWaiting?: () => void, // another tab (or storage) holds this database; the first call waits for it
+ * }} [options]
  */
-export function indexedDBStorage(name, options = {}) {
+export function indexedDBStorage(name, options) {
   if (typeof name !== "string" || name === "") {
     throw new KraiterError("STORAGE_ERROR", "indexedDBStorage(name) needs a non-empty database name");
   }
+  const {
+    chunkBytes = DEFAULT_CHUNK_BYTES,
+    blockedTimeoutMs = DEFAULT_BLOCKED_TIMEOUT_MS,
+    durability = "strict",
+    onWaiting = () => {},
+  } = checkOptions(options, ["chunkBytes", "blockedTimeoutMs", "durability", "onWaiting"], "indexedDBStorage");
+  if (!(Number.isSafeInteger(chunkBytes) && chunkBytes > 0)) throw invalid("chunkBytes", "must be a positive integer");
+  if (!(Number.isFinite(blockedTimeoutMs) && blockedTimeoutMs >= 0)) throw invalid("blockedTimeoutMs", "must be a number of milliseconds");
+  if (!["strict", "relaxed", "default"].includes(durability)) throw invalid("durability", 'must be "strict", "relaxed" or "default"');
+  if (typeof onWaiting !== "function") throw invalid("onWaiting", "must be a function");
   if (typeof indexedDB === "undefined") {
     throw new KraiterError("STORAGE_ERROR", "IndexedDB is not available in this environment");
   }
-  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
-  const blockedTimeoutMs = options.blockedTimeoutMs ?? DEFAULT_BLOCKED_TIMEOUT_MS;
-  const txOptions = { durability: options.durability ?? "strict" };
+  const txOptions = { durability };
 
   let connection = null; // Promise<IDBPDatabase> | null: opened lazily, dropped on versionchange
-  let queue = Promise.resolve(); // every call runs after the previous one settles
-  let closed = false;
+  let lock = null; // Promise<{ release() }> of the Web Lock, taken by the first call
+  const stop = new AbortController(); // close() gives up waiting for the lock
+  const queue = callQueue({
+    closedMessage: `IndexedDB storage "${name}" is closed`,
+    describe: (what, err) => storageError(what, name, err),
+  });
 
   function connect() {
     if (!connection) {
@@ -98,19 +117,24 @@ export function indexedDBStorage(name, options = {}) {
     });
   }
 
-  /** Runs `job(db)` after every earlier call; maps failures to STORAGE_ERROR. */
+  /** The Web Lock: taken once; a failed try is retried by the next call. */
+  function locked() {
+    lock ??= holdWebLock(`kraiter-segments:${name}`, { onWaiting, signal: stop.signal, label: `IndexedDB database "${name}"` })
+      .catch((err) => {
+        lock = null;
+        throw err;
+      });
+    return lock;
+  }
+
+  /** Runs `job(db)` after every earlier call, holding the lock; maps failures to STORAGE_ERROR. */
   function run(what, job) {
-    const result = queue.then(async () => {
-      if (closed) throw new KraiterError("STORAGE_ERROR", `IndexedDB storage "${name}" is closed`);
+    return queue.run(what, async () => {
+      await locked();
+      // Open errors are already KraiterErrors (openError), so they are not reworded as "could not <what>".
       const db = await connect();
-      try {
-        return await job(db);
-      } catch (err) {
-        throw storageError(what, name, err);
-      }
+      return job(db);
     });
-    queue = result.catch(() => {});
-    return result;
   }
 
   // Start opening now: the first load() (Kraiter.open) then overlaps the
@@ -141,10 +165,7 @@ export function indexedDBStorage(name, options = {}) {
       // Copy now, in chunks: the caller may reuse the array (or wasm memory
       // may grow under it) before this call's turn comes; and a view on a
       // larger buffer would otherwise be cloned whole.
-      const parts = [];
-      for (let at = 0; at < snapshot.byteLength || parts.length === 0; at += chunkBytes) {
-        parts.push(snapshot.slice(at, at + chunkBytes));
-      }
+      const parts = cut(snapshot, chunkBytes);
       const byteLength = snapshot.byteLength;
       return run("write a snapshot", async (db) => {
         const tx = db.transaction([META, CHUNKS, LOG], "readwrite", txOptions);
@@ -158,13 +179,16 @@ export function indexedDBStorage(name, options = {}) {
       });
     },
 
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      await queue;
-      const db = connection && (await connection.catch(() => null));
-      connection = null;
-      db?.close();
+    close: () => {
+      stop.abort(); // a call still waiting for another tab gives up
+      return queue.close(async () => {
+        const db = connection && (await connection.catch(() => null));
+        connection = null;
+        db?.close();
+        const held = lock && (await lock.catch(() => null));
+        lock = null;
+        held?.release();
+      });
     },
   };
 }
@@ -201,18 +225,7 @@ function joinChunks(meta, chunks, name) {
     throw new KraiterError("STORAGE_ERROR",
       `IndexedDB database "${name}" has a damaged snapshot (${chunks.length}/${meta.chunks} chunks, ${total}/${meta.byteLength} bytes)`);
   }
-  if (chunks.length === 1) return asBytes(chunks[0]);
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(asBytes(chunk), at);
-    at += chunk.byteLength;
-  }
-  return out;
-}
-
-function asBytes(v) {
-  return v instanceof Uint8Array ? v : new Uint8Array(v);
+  return joinBytes(chunks);
 }
 
 export function isQuotaError(err) {
@@ -225,9 +238,7 @@ function storageError(what, name, err) {
   const message = isQuotaError(err)
     ? `Storage quota exceeded: could not ${what} in IndexedDB database "${name}"; nothing was written. Free some space (or delete data) and retry.`
     : `IndexedDB could not ${what} in database "${name}": ${err?.name ?? "Error"}: ${err?.message ?? err}`;
-  const out = new KraiterError("STORAGE_ERROR", message);
-  out.cause = err;
-  return out;
+  return failure(message, err);
 }
 
 function openError(name, err) {
@@ -235,7 +246,5 @@ function openError(name, err) {
   const message = err?.name === "VersionError"
     ? `IndexedDB database "${name}" was upgraded by a newer version of this app; reload the page`
     : `IndexedDB could not open database "${name}": ${err?.name ?? "Error"}: ${err?.message ?? err}`;
-  const out = new KraiterError("STORAGE_ERROR", message);
-  out.cause = err;
-  return out;
+  return failure(message, err);
 }
