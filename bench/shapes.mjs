@@ -1,4 +1,4 @@
-// The rule shapes the benchmark times, written in the SPEC section 3 rule
+// The rule shapes the benchmark times, written in the README rule-language
 // language. Every engine runs exactly these; the peers translate them.
 // Values are derived from the dataset generator so selectivities stay sensible
 // at every size.

@@ -1,4 +1,4 @@
-// Translates SPEC section 3 rules into JSON Logic for the json-logic peers,
+// Translates README rule-language rules into JSON Logic for the json-logic peers,
 // exactly: JSON Logic's own comparisons coerce types, so typed comparisons are
 // guarded with small custom operations (the way a user of those libraries
 // would add them). Data per contact: { email, properties, ev: { name: { last, past } } }

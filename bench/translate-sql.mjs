@@ -1,4 +1,4 @@
-// Translates SPEC section 3 rules into a DuckDB SQL WHERE clause, exactly.
+// Translates README rule-language rules into a DuckDB SQL WHERE clause, exactly.
 // Properties are "shredded" into one typed column per JSON type seen under
 // the key (bench/engines/duckdb.mjs builds them), which makes type strictness
 // and absent/null handling plain SQL NULL logic.

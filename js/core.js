@@ -6,6 +6,7 @@
 
 import { Engine, memoryBytes } from "./wasm/kraiter_segments.js";
 import { KraiterError, fromCore, invalid } from "./errors.js";
+import { entryText } from "./json-input.js";
 
 /**
  * The log is compacted into a snapshot once it is larger than this many bytes
@@ -21,23 +22,6 @@ const COMPACT_FACTOR = 2;
  */
 const IDLE_MS = 1000;
 const IDLE_COMPACT_BYTES = 1 << 20;
-
-/**
- * The path of the first NaN or ±Infinity in `v`, or null. JSON.stringify
- * writes them as null, which the API reads as "absent" (a NaN timestamp
- * would become now, a NaN property on update would delete the key), so they
- * are rejected instead. Only run when the JSON has a null in it: a replacer
- * function on every value would cost a quarter of a bulk import.
- */
-function nonFinitePath(v, path = "") {
-  if (typeof v === "number") return Number.isFinite(v) ? null : path;
-  if (v === null || typeof v !== "object" || typeof v.toJSON === "function") return null;
-  for (const [k, x] of Object.entries(v)) {
-    const p = nonFinitePath(x, Array.isArray(v) ? `${path}[${k}]` : path ? `${path}.${k}` : k);
-    if (p !== null) return p;
-  }
-  return null;
-}
 
 /** What went wrong, in words, whatever was thrown (a core error object, an Error, a wasm trap). */
 function reason(e) {
@@ -135,22 +119,7 @@ export class Core {
   #entry(cmd, input, seed) {
     this.#checkOpen();
     const now = this.now();
-    let text;
-    try {
-      text = JSON.stringify({ cmd, now, seed: seed ? randomSeed() : undefined, input });
-    } catch (e) {
-      throw invalid("", `input cannot be serialised as JSON: ${e.message}`);
-    }
-    if (text.includes("null")) {
-      let path = null;
-      try {
-        path = nonFinitePath(input);
-      } catch {
-        // Too deep to walk here; the engine rejects input that deep anyway.
-      }
-      if (path !== null) throw invalid(path, "must be a finite number (NaN and Infinity have no JSON form)");
-    }
-    return text;
+    return entryText({ cmd, now, seed: seed ? randomSeed() : undefined, input }, input);
   }
 
   #checkOpen() {

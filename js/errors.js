@@ -29,7 +29,8 @@ export class KraiterError extends Error {
 
 /** A validation error about one place in the caller's input. */
 export function invalid(path, message) {
-  return new KraiterError("VALIDATION_ERROR", path ? `${path}: ${message}` : message, [{ path, message }]);
+  const shown = path.length > 80 ? `${path.slice(0, 77)}...` : path; // details keep it whole
+  return new KraiterError("VALIDATION_ERROR", path ? `${shown}: ${message}` : message, [{ path, message }]);
 }
 
 /** Turns whatever a core or storage call threw into a KraiterError. */

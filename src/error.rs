@@ -65,10 +65,12 @@ impl Error {
     /// A validation error listing every wrong place found; the message
     /// repeats the first so that a bare `error.message` is useful.
     pub fn validation(details: Vec<Detail>) -> Self {
+        // A path thousands of levels deep is cut in the message; `details`
+        // keeps it whole.
         let message = match details.first() {
             Some(d) if d.path.is_empty() => d.message.clone(),
-            Some(d) if details.len() == 1 => format!("{}: {}", d.path, d.message),
-            Some(d) => format!("{}: {} (and {} more)", d.path, d.message, details.len() - 1),
+            Some(d) if details.len() == 1 => format!("{}: {}", crate::text::clip(&d.path), d.message),
+            Some(d) => format!("{}: {} (and {} more)", crate::text::clip(&d.path), d.message, details.len() - 1),
             None => "Invalid input.".to_string(),
         };
         Error { code: Code::ValidationError, message, details }

@@ -1,5 +1,5 @@
 //! Differential property tests: the engine against the reference model in
-//! tests/reference (a plain reading of SPEC section 3 and the README), on
+//! tests/reference (a plain reading of the README rule language), on
 //! random worlds and rules. Generated worlds aim at the edges: events exactly
 //! at now − D, now and now + 1; absent vs null; 1 vs "1", booleans, arrays
 //! and objects; Unicode case (Σ/σ, ß/SS, İ); dates in several shapes and

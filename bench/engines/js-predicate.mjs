@@ -1,6 +1,6 @@
 // Peer: what a developer writes by hand instead of an engine. One JS function
 // per shape over the plain contact objects, plus the pre-built per-contact
-// last-event index (bench/event-index.mjs). Exact SPEC semantics, written out.
+// last-event index (bench/event-index.mjs). The exact README semantics, written out.
 
 import { buildLastEventIndex } from "../event-index.mjs";
 import { parseIso, withinMs } from "../time.mjs";

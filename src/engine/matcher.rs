@@ -1,5 +1,5 @@
 //! Does one property value satisfy one condition? The exact semantics of
-//! SPEC section 3, for a single value. The evaluator calls this once per
+//! README rule language, for a single value. The evaluator calls this once per
 //! distinct value of a column, never once per contact.
 
 use memchr::memmem::Finder;

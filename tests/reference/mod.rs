@@ -1,6 +1,6 @@
 //! The reference model the differential tests and fuzz targets compare the
 //! engine against: a deliberately simple, slow, obviously-correct reading of
-//! SPEC section 3 and the README's decisions. It shares no code with the
+//! the README rule language's decisions. It shares no code with the
 //! engine (its dates come from chrono, its rules are read straight from
 //! JSON), so an agreement between the two is evidence, not a tautology.
 //! Used by tests/differential.rs and by fuzz/fuzz_targets/*.rs (via #[path]).

@@ -1,4 +1,4 @@
-//! Rules read straight from their JSON: is a document valid (SPEC section 3,
+//! Rules read straight from their JSON: is a document valid (README rule language,
 //! "Validation"), what is its canonical form, and does one contact match it
 //! ("Matching, per contact"). Written for clarity, one contact at a time.
 

@@ -1,5 +1,5 @@
 //! The reference world: contacts and events as plain records, and what each
-//! SDK mutation does to them (SPEC section 2 and the README decisions),
+//! SDK mutation does to them (the README API and its decisions),
 //! including which error a bad call gets. No columns, no indexes.
 
 use serde_json::{Map, Value};

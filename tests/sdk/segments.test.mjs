@@ -1,5 +1,5 @@
 // kraiter.segments through the real package: every method, its errors, and
-// the compute semantics of SPEC section 3.
+// the compute semantics in the README.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { KraiterError } from "kraiter-segments";

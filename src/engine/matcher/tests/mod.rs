@@ -1,4 +1,4 @@
-//! The per-value semantics of SPEC section 3, one rule per test.
+//! The per-value semantics of the README rule language, one rule per test.
 
 use super::*;
 
