@@ -9,6 +9,7 @@ pub mod error;
 pub mod rules;
 pub mod text;
 pub mod time;
+pub mod zone;
 
 /// The wasm-bindgen boundary (only on wasm32).
 #[cfg(target_arch = "wasm32")]

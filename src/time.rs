@@ -10,9 +10,9 @@
 pub const MIN_MS: i64 = -62_167_219_200_000;
 pub const MAX_MS: i64 = 253_402_300_799_999;
 
-const MS_PER_DAY: i64 = 86_400_000;
+pub const MS_PER_DAY: i64 = 86_400_000;
 
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = if y >= 0 { y } else { y - 399 } / 400;
     let yoe = y - era * 400;
@@ -22,7 +22,7 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
+pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z + 719_468;
     let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
     let doe = z - era * 146_097;
@@ -90,11 +90,34 @@ impl Cursor<'_> {
     }
 }
 
+/// An ISO date or date-time as written: the civil day (days since
+/// 1970-01-01), the time of day in ms, and the offset from UTC in ms if
+/// one was given (`Z` is an offset of 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parts {
+    pub day: i64,
+    pub ms_of_day: i64,
+    pub offset_ms: Option<i64>,
+}
+
+impl Parts {
+    /// The instant, reading a missing offset as UTC.
+    pub fn utc(self) -> i64 {
+        self.day * MS_PER_DAY + self.ms_of_day - self.offset_ms.unwrap_or(0)
+    }
+}
+
 /// Parses an ISO 8601 date or date-time: `2025-09-15`, `2025-09-15T10:00`,
 /// `2025-09-15T10:00:00`, with optional fraction and `Z` or `±HH:MM`
 /// offset; no offset means UTC. Anything else (including bare years or
 /// numbers) is not a date.
 pub fn parse_iso(s: &str) -> Option<i64> {
+    parse_iso_parts(s).map(Parts::utc)
+}
+
+/// `parse_iso`, keeping apart what was written: a date or date-time
+/// without an offset is a local time where a rule names a time zone.
+pub fn parse_iso_parts(s: &str) -> Option<Parts> {
     let mut c = Cursor { b: s.as_bytes(), i: 0 };
     let y = c.digits(4)?;
     if !c.eat(b'-') {
@@ -108,9 +131,10 @@ pub fn parse_iso(s: &str) -> Option<i64> {
     if !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) {
         return None;
     }
-    let mut ms = days_from_civil(y, mo, d) * MS_PER_DAY;
+    let day = days_from_civil(y, mo, d);
+    let done = |p: Parts| (MIN_MS..=MAX_MS).contains(&p.utc()).then_some(p);
     if c.peek().is_none() {
-        return Some(ms);
+        return done(Parts { day, ms_of_day: 0, offset_ms: None });
     }
     if !(c.eat(b'T') || c.eat(b't') || c.eat(b' ')) {
         return None;
@@ -140,10 +164,13 @@ pub fn parse_iso(s: &str) -> Option<i64> {
     if h > 23 || mi > 59 || sec > 59 {
         return None;
     }
-    ms += ((h * 60 + mi) * 60 + sec) * 1000 + frac_ms;
-    match c.peek() {
-        None => {}
-        Some(b'Z') | Some(b'z') => c.i += 1,
+    let ms_of_day = ((h * 60 + mi) * 60 + sec) * 1000 + frac_ms;
+    let offset_ms = match c.peek() {
+        None => None,
+        Some(b'Z') | Some(b'z') => {
+            c.i += 1;
+            Some(0)
+        }
         Some(sign @ (b'+' | b'-')) => {
             c.i += 1;
             let oh = c.digits(2)?;
@@ -153,14 +180,14 @@ pub fn parse_iso(s: &str) -> Option<i64> {
                 return None;
             }
             let off = (oh * 60 + om) * 60_000;
-            ms += if sign == b'+' { -off } else { off };
+            Some(if sign == b'+' { off } else { -off })
         }
         Some(_) => return None,
-    }
-    if c.i != s.len() || !(MIN_MS..=MAX_MS).contains(&ms) {
+    };
+    if c.i != s.len() {
         return None;
     }
-    Some(ms)
+    done(Parts { day, ms_of_day, offset_ms })
 }
 
 #[cfg(test)]

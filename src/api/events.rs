@@ -1,12 +1,12 @@
-//! events.track and events.import. The engine keeps what rules can ask of
-//! an event (name, contact, time); `track` still returns the whole Event.
+//! events.track and events.import: each event's name, contact, time and
+//! properties, planned against the event index so a commit cannot fail.
 
 use rustc_hash::FxHashMap as HashMap;
 
 use super::fields::{self, Errors, Fields};
 use super::ids::{self, IdGen};
 use super::input;
-use super::plan::{event_reply, Batch, Plan, Planned, Reply};
+use super::plan::{event_reply, Batch, NewEvent, Plan, Planned, Reply};
 use super::props;
 use super::Entry;
 use crate::engine::contacts::{email_key, NewContact};
@@ -30,12 +30,13 @@ enum Who {
     MissingId(String),
 }
 
-/// One event record, validated.
+/// One event record, validated; its properties are planned into the batch.
 struct Rec<'a> {
     name: u32,
     ts: i64,
     who: Who,
     properties: &'a str,
+    props: std::ops::Range<u32>,
 }
 
 impl Builder<'_> {
@@ -43,7 +44,7 @@ impl Builder<'_> {
     fn record<'r>(&mut self, f: &Fields<'r>, gen: &mut IdGen) -> Result<Rec<'r>> {
         f.only(EVENT_KEYS, "")?;
         let name = input::event_name(f.get("name"), "name")?;
-        let properties = props::check_event_properties(f.get("properties"), "properties")?;
+        let (properties, changes) = props::plan_event(&self.store.events, self.store.events.find(&name), f.get("properties"), "properties")?;
         let ts = input::timestamp(f.get("timestamp"), "timestamp", self.now)?;
         let who = match (f.get("contactId"), f.get("email")) {
             (Some(_), Some(_)) => {
@@ -71,7 +72,9 @@ impl Builder<'_> {
                 i
             }
         };
-        Ok(Rec { name, ts, who, properties })
+        let start = self.batch.event_props.len() as u32;
+        self.batch.event_props.extend(changes);
+        Ok(Rec { name, ts, who, properties, props: start..self.batch.event_props.len() as u32 })
     }
 
     /// The contact with this email, created (in this batch) if unknown.
@@ -108,7 +111,7 @@ pub fn track(store: &Store, e: &Entry, now: i64, mut gen: IdGen) -> Result<Plann
     };
     let event_id = gen.next();
     let reply = event_reply(event_id, &b.batch.event_names[r.name as usize], contact_id, r.properties, r.ts, now);
-    b.batch.events.push((r.name, slot, r.ts));
+    b.batch.events.push(NewEvent { name: r.name, slot, ts: r.ts, props: r.props });
     Ok(Planned { plan: Plan::Batch(b.batch), reply: Reply::Json(reply), last_id: gen.last })
 }
 
@@ -125,7 +128,7 @@ pub fn import(store: &Store, e: &Entry, now: i64, mut gen: IdGen) -> Result<Plan
                 Who::Slot(s) => s,
                 Who::MissingId(id) => return Err(Error::invalid("contactId", format!("no contact with ID {id} exists"))),
             };
-            b.batch.events.push((r.name, slot, r.ts));
+            b.batch.events.push(NewEvent { name: r.name, slot, ts: r.ts, props: r.props });
             Ok(())
         };
         if let Err(err) = one() {

@@ -5,6 +5,7 @@
 use super::ids;
 use super::output::{json, ContactOut, SegmentOut};
 use crate::engine::contacts::{Change, NewContact};
+use crate::engine::events::EventProp;
 use crate::engine::segments::Segment;
 use crate::engine::snapshot::Store;
 use crate::rules::Rules;
@@ -19,14 +20,25 @@ pub struct ContactEdit {
     pub at: i64,
 }
 
+/// An event as planned; its properties are `Batch::event_props[props]`.
+#[derive(Debug)]
+pub struct NewEvent {
+    /// Index into `Batch::event_names`.
+    pub name: u32,
+    pub slot: u32,
+    pub ts: i64,
+    pub props: std::ops::Range<u32>,
+}
+
 /// Contacts created and updated, and events added, in one batch.
 #[derive(Debug, Default)]
 pub struct Batch {
     pub creates: Vec<NewContact>,
     pub edits: Vec<ContactEdit>,
     pub event_names: Vec<String>,
-    /// (index into `event_names`, contact slot, timestamp)
-    pub events: Vec<(u32, u32, i64)>,
+    pub events: Vec<NewEvent>,
+    /// The properties of every event, planned against its name's columns.
+    pub event_props: Vec<EventProp>,
 }
 
 #[derive(Debug)]
@@ -97,8 +109,9 @@ pub fn apply(store: &mut Store, p: Planned) -> String {
                 store.contacts.touch(e.slot, e.at);
             }
             let ids: Vec<usize> = b.event_names.iter().map(|n| store.events.name_id(n)).collect();
-            for (name, slot, ts) in b.events {
-                store.events.push_id(ids[name as usize], slot, ts);
+            for e in b.events {
+                let props = &b.event_props[e.props.start as usize..e.props.end as usize];
+                store.events.push_id(ids[e.name as usize], e.slot, e.ts, props);
             }
             store.events.settle();
         }

@@ -11,6 +11,7 @@ use super::fields::Fields;
 use super::input::string;
 use super::scan::{self, MAX_VALUE_DEPTH};
 use crate::engine::contacts::{Change, Contacts};
+use crate::engine::events::{EventProp, Events};
 use crate::engine::value::PRef;
 use crate::error::{join_path, Error, Result};
 
@@ -89,21 +90,28 @@ pub fn plan_changes(contacts: &Contacts, props: Fields<'_>, null_removes: bool, 
 }
 
 /// Event properties: at most 100 keys of 1 to 200 characters, values as
-/// for contacts. Returns the object's text as given.
+/// for contacts.
 pub const MAX_EVENT_PROPERTIES: usize = 100;
 
-pub fn check_event_properties<'a>(v: Option<&'a RawValue>, path: &str) -> Result<&'a str> {
-    let Some(raw) = v else { return Ok("{}") };
+/// Checks an event's `properties` and plans them against the columns of
+/// its event name (`name`: the name's index, `None` if new to the store).
+/// Returns the object's text as given (for the reply) and the changes.
+pub fn plan_event<'a>(events: &Events, name: Option<usize>, v: Option<&'a RawValue>, path: &str) -> Result<(&'a str, Vec<EventProp>)> {
+    let Some(raw) = v else { return Ok(("{}", Vec::new())) };
     let props = read(Some(raw), path)?;
     if props.0.len() > MAX_EVENT_PROPERTIES {
         return Err(Error::invalid(path, format!("an event has at most {MAX_EVENT_PROPERTIES} properties")));
     }
+    let mut out = Vec::with_capacity(props.0.len());
     for (k, raw) in &props.0 {
         let at = join_path(path, k);
         if k.is_empty() || k.chars().count() > 200 {
             return Err(Error::invalid(at, "event property keys are 1 to 200 characters"));
         }
-        value(raw, &at)?;
+        let v = value(raw, &at)?;
+        let key = events.plan_key(name, k);
+        let val = events.plan_value(name, &key, v.as_ref());
+        out.push((key, val));
     }
-    Ok(raw.get())
+    Ok((raw.get(), out))
 }

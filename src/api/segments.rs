@@ -84,7 +84,7 @@ pub fn compute(store: &Store, e: &Entry, now: i64) -> Result<Planned> {
     };
     let seg = store.segments.get(index);
     let Some(r) = &seg.rules else { return Err(Error::invalid("rules", "segment rules are unreadable")) };
-    let result = evaluate(&r.root, &store.contacts, &store.events, now);
+    let result = evaluate(&r.root, store.data(), now);
     let (members, joined) = seg.merged_members(&result, now);
     Ok(Planned { plan: Plan::SetMembers { index, members, joined, at: now }, reply: Reply::Segment(seg.id), last_id: 0 })
 }
@@ -135,7 +135,7 @@ pub fn members(store: &Store, e: &Entry) -> Result<String> {
 pub fn preview(store: &Store, e: &Entry, now: i64) -> Result<String> {
     let f = e.fields(&["rules", "limit"])?;
     let (r, limit) = both(rules(&f), input::limit(f.get("limit"), 0))?;
-    let result = evaluate(&r.root, &store.contacts, &store.events, now);
+    let result = evaluate(&r.root, store.data(), now);
     let sample: Vec<MemberOut> = result.iter().take(limit).map(|s| MemberOut(&store.contacts, s, now)).collect();
     Ok(format!("{{\"count\":{},\"sample\":{}}}", result.count(), json(&sample)))
 }

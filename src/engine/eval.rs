@@ -2,28 +2,80 @@
 //! a bitset over contact slots (property conditions by one verdict per
 //! distinct column value, event conditions through the event index), and
 //! groups combine bitsets word by word. The result only has live contacts.
+//!
+//! Segment references evaluate the referenced segment's current rules
+//! against the same data and `now`, once per evaluation however often they
+//! are referenced (`Ctx::memo`). Event conditions live in `eval/event_conditions.rs`.
+
+mod event_conditions;
+
+use std::cell::RefCell;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use super::bitset::Bitset;
 use super::contacts::Contacts;
 use super::events::Events;
 use super::matcher::{Needs, Prepared, View};
+use super::segments::Segments;
 use super::value::{Dict, PValue};
-use crate::rules::{Condition, Field, Node, Op};
+use crate::rules::{Condition, Field, Node};
 
-/// The members of `root` at instant `now`. `events` must be prepared.
-pub fn evaluate(root: &Node, contacts: &Contacts, events: &Events, now: i64) -> Bitset {
-    let mut b = node(root, contacts, events, now);
-    b.and_with(contacts.alive());
+/// What a rule is evaluated against.
+#[derive(Clone, Copy)]
+pub struct Data<'a> {
+    pub contacts: &'a Contacts,
+    /// Must be prepared (no pending tail).
+    pub events: &'a Events,
+    pub segments: &'a Segments,
+}
+
+/// Longest chain of segment references followed (validation keeps chains
+/// at 8; this only guards against stored data that breaks that).
+const MAX_REF_DEPTH: usize = 16;
+
+struct Ctx<'a> {
+    data: Data<'a>,
+    now: i64,
+    /// Referenced segments' members at `now`, by id.
+    memo: RefCell<HashMap<u128, Bitset>>,
+    depth: std::cell::Cell<usize>,
+}
+
+/// The members of `root` at instant `now`.
+pub fn evaluate(root: &Node, data: Data<'_>, now: i64) -> Bitset {
+    let cx = Ctx { data, now, memo: RefCell::default(), depth: std::cell::Cell::new(0) };
+    let mut b = node(root, &cx);
+    b.and_with(data.contacts.alive());
     b
 }
 
-fn node(n: &Node, contacts: &Contacts, events: &Events, now: i64) -> Bitset {
+fn node(n: &Node, cx: &Ctx) -> Bitset {
+    let contacts = cx.data.contacts;
     match n {
-        Node::Cond(c) => condition(c, contacts, events, now),
+        Node::Cond(c) => condition(c, cx),
+        Node::Not(inner) => {
+            let mut all = Bitset::full(contacts.slots());
+            all.and_not_with(&node(inner, cx));
+            all
+        }
+        Node::Segments { ids, none } => {
+            let mut any = Bitset::new(contacts.slots());
+            for id in ids {
+                any.or_with(&referenced(*id, cx));
+            }
+            if *none {
+                let mut all = Bitset::full(contacts.slots());
+                all.and_not_with(&any);
+                all
+            } else {
+                any
+            }
+        }
         Node::Group { any: true, children } => {
             let mut acc = Bitset::new(contacts.slots());
             for child in children {
-                acc.or_with(&node(child, contacts, events, now));
+                acc.or_with(&node(child, cx));
                 if acc.is_full() {
                     break; // nothing the remaining children say can change it
                 }
@@ -35,7 +87,7 @@ fn node(n: &Node, contacts: &Contacts, events: &Events, now: i64) -> Bitset {
             // timestamps) only on the contacts still in the running.
             let mut acc = Bitset::full(contacts.slots());
             for child in children.iter().filter(|c| !is_per_contact(c)) {
-                acc.and_with(&node(child, contacts, events, now));
+                acc.and_with(&node(child, cx));
                 if acc.none() {
                     return acc;
                 }
@@ -43,7 +95,7 @@ fn node(n: &Node, contacts: &Contacts, events: &Events, now: i64) -> Bitset {
             for child in children {
                 if let Node::Cond(c) = child {
                     if is_per_contact(child) {
-                        acc = per_contact(c, contacts, Some(&acc));
+                        acc = per_contact(c, contacts, cx.now, Some(&acc));
                     }
                 }
             }
@@ -52,15 +104,37 @@ fn node(n: &Node, contacts: &Contacts, events: &Events, now: i64) -> Bitset {
     }
 }
 
+/// The members of segment `id` by its current rules (none if it is gone).
+fn referenced(id: u128, cx: &Ctx) -> Bitset {
+    if let Some(b) = cx.memo.borrow().get(&id) {
+        return b.clone();
+    }
+    let slots = cx.data.contacts.slots();
+    let rules = cx.data.segments.find(id).and_then(|i| cx.data.segments.get(i).rules.as_ref());
+    let b = match rules {
+        Some(r) if cx.depth.get() < MAX_REF_DEPTH => {
+            cx.depth.set(cx.depth.get() + 1);
+            let mut b = node(&r.root, cx);
+            cx.depth.set(cx.depth.get() - 1);
+            b.and_with(cx.data.contacts.alive());
+            b
+        }
+        _ => Bitset::new(slots),
+    };
+    cx.memo.borrow_mut().insert(id, b.clone());
+    b
+}
+
 /// Conditions on fields with no dictionary, tested contact by contact.
 fn is_per_contact(n: &Node) -> bool {
     matches!(n, Node::Cond(Condition { field: Field::Email | Field::CreatedAt | Field::UpdatedAt, .. }))
 }
 
 /// Tests a per-contact condition on every slot, or only on those of `among`.
-fn per_contact(c: &Condition, contacts: &Contacts, among: Option<&Bitset>) -> Bitset {
+fn per_contact(c: &Condition, contacts: &Contacts, now: i64, among: Option<&Bitset>) -> Bitset {
     let slots = contacts.slots();
-    let p = Prepared::new(c.op, &c.operand);
+    let operand = c.operand.at(now);
+    let p = Prepared::new(c.op, &operand);
     let lower = (c.field == Field::Email && p.needs() == Needs::Lower).then(|| contacts.lowered_emails()).flatten();
     let test = |s: usize| match &c.field {
         Field::Email => match &lower {
@@ -83,20 +157,14 @@ fn per_contact(c: &Condition, contacts: &Contacts, among: Option<&Bitset>) -> Bi
     }
 }
 
-fn condition(c: &Condition, contacts: &Contacts, events: &Events, now: i64) -> Bitset {
+fn condition(c: &Condition, cx: &Ctx) -> Bitset {
+    let contacts = cx.data.contacts;
     let slots = contacts.slots();
     if let Field::Event(name) = &c.field {
-        let lo = c.within_ms.map_or(i64::MIN, |w| now.saturating_sub(w));
-        let hi = if c.within_ms.is_some() { now } else { i64::MAX };
-        let mut b = events.occurred(name, slots, lo, hi);
-        if c.op == Op::NotOccurred {
-            let mut all = Bitset::full(slots);
-            all.and_not_with(&b);
-            b = all;
-        }
-        return b;
+        return event_conditions::condition(c, name, cx.data.events, slots, cx.now);
     }
-    let p = Prepared::new(c.op, &c.operand);
+    let operand = c.operand.at(cx.now);
+    let p = Prepared::new(c.op, &operand);
     match &c.field {
         Field::Property(key) => match contacts.column(key) {
             None => {
@@ -108,7 +176,7 @@ fn condition(c: &Condition, contacts: &Contacts, events: &Events, now: i64) -> B
             }
             Some(col) => Bitset::from_codes(slots, &col.codes, &verdicts(&p, &col.dict)),
         },
-        Field::Email | Field::CreatedAt | Field::UpdatedAt => per_contact(c, contacts, None),
+        Field::Email | Field::CreatedAt | Field::UpdatedAt => per_contact(c, contacts, cx.now, None),
         Field::Suppressed => {
             let (yes, no) = (p.matches(View::Bool(true)), p.matches(View::Bool(false)));
             Bitset::from_fn(slots, |s| if contacts.is_suppressed(s) { yes } else { no })
@@ -120,7 +188,7 @@ fn condition(c: &Condition, contacts: &Contacts, events: &Events, now: i64) -> B
 /// One verdict per code of a column: index 0 is "absent", index i + 1 is
 /// the column's value i. String conditions read the column's cached
 /// lower-cased texts or parsed dates.
-fn verdicts(p: &Prepared, dict: &Dict) -> Vec<bool> {
+pub(super) fn verdicts(p: &Prepared, dict: &Dict) -> Vec<bool> {
     let values = dict.values();
     let mut out = Vec::with_capacity(values.len() + 1);
     out.push(p.matches(View::Absent));

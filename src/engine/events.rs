@@ -1,63 +1,111 @@
 //! The event index: for each event name, its events sorted by time, each
-//! with its contact slot, plus the set of contacts that have any. A window
-//! `now − D ≤ t ≤ now` is two binary searches and then one bit per event in
-//! the window: the work follows the matches, not the number of contacts, and
-//! future events simply fall outside. `occurred` without a window is the set.
+//! with its contact slot and its properties, plus the set of contacts that
+//! have any. A window `lo ≤ t ≤ hi` is two binary searches, and then the
+//! work follows the events inside it, not the number of contacts; future
+//! events simply fall outside.
 //!
-//! Timestamps and slots live in appended pages (12 bytes per event, no
-//! reallocation holes in wasm's never-shrinking memory). New events land in
-//! an unsorted tail that is sorted and merged in place, backwards, before the
-//! next evaluation or once it grows past a sixteenth of the index.
+//! Properties are columns per event name, aligned with the time order: one
+//! dictionary code (`u32`, 0 = absent) per event per key, so a `where` runs
+//! once per distinct value and then as integer lookups, never by reading
+//! JSON per event.
+//!
+//! Timestamps, slots and codes live in appended pages (no reallocation
+//! holes in wasm's never-shrinking memory). New events land in an unsorted
+//! tail that is sorted and merged in place, backwards, with every column,
+//! before the next evaluation or once it grows past a sixteenth of the
+//! index.
 
 use rustc_hash::FxHashMap as HashMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::bitset::Bitset;
+use super::contacts::{Key, Val};
 use super::paged::Paged;
+use super::value::{Dict, PRef};
+
+/// An event property as planned: a key of the name's columns and a value.
+pub type EventProp = (Key, Val);
+
+/// One event property key of one event name: a code per event.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct EventColumn {
+    pub key: Box<str>,
+    /// One code per indexed event, in time order; 0 = absent.
+    pub codes: Paged<u32>,
+    /// One code per tail event, in arrival order.
+    tail: Vec<u32>,
+    pub dict: Dict,
+}
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
-struct NameIndex {
+pub struct NameIndex {
     /// Event times, ascending, and the contact slot of each.
-    ts: Paged<i64>,
-    slot: Paged<u32>,
-    /// Events not yet merged: (time, slot).
+    pub ts: Paged<i64>,
+    pub slot: Paged<u32>,
+    pub columns: Vec<EventColumn>,
+    /// Events not yet merged: (time, slot), in arrival order.
     tail: Vec<(i64, u32)>,
     /// Contacts with at least one event of this name. Derived.
     #[serde(skip)]
     has: Bitset,
+    #[serde(skip)]
+    column_index: HashMap<Box<str>, usize>,
 }
 
 impl NameIndex {
+    pub fn len(&self) -> usize {
+        self.ts.len()
+    }
+
+    pub fn column(&self, key: &str) -> Option<&EventColumn> {
+        self.column_index.get(key).map(|&i| &self.columns[i])
+    }
+
     fn merge_tail(&mut self) {
         if self.tail.is_empty() {
             return;
         }
-        self.tail.sort_unstable();
+        // Sort the tail through a permutation, so every column follows it.
+        let mut order: Vec<u32> = (0..self.tail.len() as u32).collect();
+        order.sort_unstable_by_key(|&i| (self.tail[i as usize], i));
+        let tail: Vec<(i64, u32)> = order.iter().map(|&i| self.tail[i as usize]).collect();
+        let tail_codes: Vec<Vec<u32>> =
+            self.columns.iter_mut().map(|c| order.iter().map(|&i| c.tail[i as usize]).collect()).collect();
         let old = self.ts.len();
-        let new_len = old + self.tail.len();
+        let new_len = old + tail.len();
         self.ts.grow(new_len);
         self.slot.grow(new_len);
-        let (mut w, mut i, mut t) = (new_len, old, self.tail.len());
+        for c in &mut self.columns {
+            c.codes.grow(new_len);
+        }
+        let (mut w, mut i, mut t) = (new_len, old, tail.len());
         while t > 0 {
             w -= 1;
-            if i > 0 && self.ts.get(i - 1) > self.tail[t - 1].0 {
+            if i > 0 && self.ts.get(i - 1) > tail[t - 1].0 {
                 i -= 1;
                 self.ts.set(w, self.ts.get(i));
                 self.slot.set(w, self.slot.get(i));
+                for c in &mut self.columns {
+                    c.codes.set(w, c.codes.get(i));
+                }
             } else {
                 t -= 1;
-                let (ts, s) = self.tail[t];
+                let (ts, s) = tail[t];
                 self.ts.set(w, ts);
                 self.slot.set(w, s);
+                for (c, codes) in self.columns.iter_mut().zip(&tail_codes) {
+                    c.codes.set(w, codes[t]);
+                }
             }
         }
-        let mut tail = std::mem::take(&mut self.tail);
         for &(_, s) in &tail {
             self.mark(s as usize);
         }
-        tail.clear();
-        self.tail = tail; // keeps its capacity for the next batch
+        self.tail.clear(); // keeps its capacity for the next batch
+        for c in &mut self.columns {
+            c.tail.clear();
+        }
     }
 
     fn mark(&mut self, s: usize) {
@@ -67,35 +115,108 @@ impl NameIndex {
         self.has.set(s, true);
     }
 
-    /// Rebuilds `has` from the events (after a restore).
+    /// Rebuilds the derived parts (after a restore).
     fn derive(&mut self) {
         self.has = Bitset::new(0);
         for i in 0..self.slot.len() {
             self.mark(self.slot.get(i) as usize);
         }
+        for &(_, s) in &self.tail.clone() {
+            self.mark(s as usize);
+        }
+        self.column_index = self.columns.iter().enumerate().map(|(i, c)| (c.key.clone(), i)).collect();
+        for c in &mut self.columns {
+            c.dict.reindex();
+        }
+    }
+
+    /// The positions `a..b` of the events with `lo ≤ t ≤ hi`.
+    pub fn range(&self, lo: i64, hi: i64) -> (usize, usize) {
+        let n = self.ts.len();
+        let a = if lo == i64::MIN { 0 } else { self.ts.lower_bound(0, n, lo) };
+        let b = if hi == i64::MAX { n } else { self.ts.lower_bound(a, n, hi.saturating_add(1)) };
+        (a, b.max(a))
     }
 
     /// Slots (of `slots`) with an event in `lo..=hi`.
     fn occurred(&self, slots: usize, lo: i64, hi: i64) -> Bitset {
-        let n = self.ts.len();
+        let mut b = Bitset::new(slots);
         if lo == i64::MIN && hi == i64::MAX {
-            let mut b = Bitset::new(slots);
             b.or_with(&self.has);
             return b;
         }
-        let a = self.ts.lower_bound(0, n, lo);
-        let mut b = Bitset::new(slots);
-        for i in a..n {
-            if self.ts.get(i) > hi {
-                break;
-            }
+        let (a, e) = self.range(lo, hi);
+        for i in a..e {
             b.set(self.slot.get(i) as usize, true);
         }
         b
     }
 
+    /// Adds one event to the tail; `props` are planned against this
+    /// index's columns (`Key::Col` indexes them).
+    fn push(&mut self, slot: u32, ts: i64, props: &[EventProp]) {
+        self.tail.push((ts, slot));
+        for c in &mut self.columns {
+            c.tail.push(0);
+        }
+        for (key, val) in props {
+            let ci = match key {
+                Key::Col(i) => *i,
+                Key::New(k) => match self.column_index.get(k) {
+                    Some(&i) => i,
+                    None => {
+                        let mut codes = Paged::default();
+                        codes.grow(self.ts.len());
+                        let col = EventColumn { key: k.clone(), codes, tail: vec![0; self.tail.len()], dict: Dict::default() };
+                        self.columns.push(col);
+                        self.column_index.insert(k.clone(), self.columns.len() - 1);
+                        self.columns.len() - 1
+                    }
+                },
+            };
+            let col = &mut self.columns[ci];
+            let code = match val {
+                Val::Code(c) => *c,
+                Val::New(v) => col.dict.code(v.clone()),
+            };
+            if let Some(last) = col.tail.last_mut() {
+                *last = code;
+            }
+        }
+    }
+
     fn heap_bytes(&self) -> usize {
-        self.ts.heap_bytes() + self.slot.heap_bytes() + self.tail.capacity() * 16 + self.has.heap_bytes()
+        self.ts.heap_bytes()
+            + self.slot.heap_bytes()
+            + self.tail.capacity() * 16
+            + self.has.heap_bytes()
+            + self.columns.iter().map(|c| c.codes.heap_bytes() + c.tail.capacity() * 4 + c.dict.heap_bytes()).sum::<usize>()
+    }
+
+    fn validate(&self, what: &str, slots: usize) -> Result<usize, String> {
+        self.ts.validate(what)?;
+        self.slot.validate(what)?;
+        let n = self.ts.len();
+        if self.slot.len() != n {
+            return Err(format!("{what}: {n} times but {} contacts", self.slot.len()));
+        }
+        if (1..n).any(|i| self.ts.get(i - 1) > self.ts.get(i)) {
+            return Err(format!("{what}: times are not in order"));
+        }
+        let bad_slot = (0..n).any(|i| self.slot.get(i) as usize >= slots) || self.tail.iter().any(|&(_, s)| s as usize >= slots);
+        if bad_slot {
+            return Err(format!("{what}: an event of a contact that does not exist"));
+        }
+        for c in &self.columns {
+            c.codes.validate(what)?;
+            c.dict.validate(what)?;
+            let values = c.dict.values().len() as u32;
+            let codes_ok = c.codes.len() == n && (0..n).all(|i| c.codes.get(i) <= values);
+            if !codes_ok || c.tail.len() != self.tail.len() || c.tail.iter().any(|&x| x > values) {
+                return Err(format!("{what}: property '{}' does not line up with its events", crate::text::clip(&c.key)));
+            }
+        }
+        Ok(n + self.tail.len())
     }
 }
 
@@ -126,15 +247,49 @@ impl Events {
         }
     }
 
-    pub fn push_id(&mut self, name_id: usize, slot: u32, ts: i64) {
-        self.lists[name_id].tail.push((ts, slot));
+    /// The index of a name, if any event has it.
+    pub fn find(&self, name: &str) -> Option<usize> {
+        self.name_index.get(name).copied()
+    }
+
+    /// The events of a name, if any (merged: call `prepare` first).
+    pub fn list(&self, name: &str) -> Option<&NameIndex> {
+        self.find(name).map(|i| &self.lists[i])
+    }
+
+    pub fn names(&self) -> &[Box<str>] {
+        &self.names
+    }
+
+    /// Plans an event property key against the columns of the name with
+    /// index `name` (`None`: a name new to the store).
+    pub fn plan_key(&self, name: Option<usize>, key: &str) -> Key {
+        match name.and_then(|n| self.lists[n].column_index.get(key)) {
+            Some(&i) => Key::Col(i),
+            None => Key::New(key.into()),
+        }
+    }
+
+    /// Plans a value for a planned key: its code if the column has it.
+    pub fn plan_value(&self, name: Option<usize>, key: &Key, v: PRef<'_>) -> Val {
+        match (name, key) {
+            (Some(n), Key::Col(i)) => match self.lists[n].columns[*i].dict.lookup(v) {
+                Some(c) => Val::Code(c),
+                None => Val::New(v.to_owned()),
+            },
+            _ => Val::New(v.to_owned()),
+        }
+    }
+
+    pub fn push_id(&mut self, name_id: usize, slot: u32, ts: i64, props: &[EventProp]) {
+        self.lists[name_id].push(slot, ts, props);
         self.total += 1;
     }
 
     #[cfg(test)]
     pub fn push(&mut self, name: &str, slot: u32, ts: i64) {
         let i = self.name_id(name);
-        self.push_id(i, slot, ts);
+        self.push_id(i, slot, ts, &[]);
     }
 
     /// Merges tails that have grown past a sixteenth of their index, so a
@@ -156,40 +311,25 @@ impl Events {
 
     /// Slots (of `slots` total) with an event `name` in `lo..=hi`.
     pub fn occurred(&self, name: &str, slots: usize, lo: i64, hi: i64) -> Bitset {
-        match self.name_index.get(name) {
+        match self.list(name) {
             None => Bitset::new(slots),
-            Some(&i) => {
-                let l = &self.lists[i];
+            Some(l) => {
                 debug_assert!(l.tail.is_empty(), "prepare() before occurred()");
                 l.occurred(slots, lo, hi)
             }
         }
     }
 
-    /// Checks the decoded index before `reindex`: times and slots aligned
-    /// and in time order, every slot one of the `slots` contacts, the total
-    /// right.
+    /// Checks the decoded index before `reindex`: times, slots and property
+    /// codes aligned and in time order, every slot one of the `slots`
+    /// contacts, the total right.
     pub fn validate(&self, slots: usize) -> Result<(), String> {
         if self.names.len() != self.lists.len() {
             return Err(format!("events: {} names for {} lists", self.names.len(), self.lists.len()));
         }
         let mut total = 0u64;
         for (name, l) in self.names.iter().zip(&self.lists) {
-            let what = format!("events '{}'", crate::text::clip(name));
-            l.ts.validate(&what)?;
-            l.slot.validate(&what)?;
-            let n = l.ts.len();
-            if l.slot.len() != n {
-                return Err(format!("{what}: {n} times but {} contacts", l.slot.len()));
-            }
-            if (1..n).any(|i| l.ts.get(i - 1) > l.ts.get(i)) {
-                return Err(format!("{what}: times are not in order"));
-            }
-            let bad_slot = (0..n).any(|i| l.slot.get(i) as usize >= slots) || l.tail.iter().any(|&(_, s)| s as usize >= slots);
-            if bad_slot {
-                return Err(format!("{what}: an event of a contact that does not exist"));
-            }
-            total += (n + l.tail.len()) as u64;
+            total += l.validate(&format!("events '{}'", crate::text::clip(name)), slots)? as u64;
         }
         if total != self.total {
             return Err(format!("events: {total} stored but the total says {}", self.total));
@@ -197,10 +337,19 @@ impl Events {
         Ok(())
     }
 
-    /// After `reindex`: names are unique.
+    /// After `reindex`: names, and each name's property keys and values,
+    /// are unique.
     pub fn validate_index(&self) -> Result<(), String> {
         if self.name_index.len() != self.names.len() {
             return Err("events: an event name is stored twice".into());
+        }
+        for l in &self.lists {
+            if l.column_index.len() != l.columns.len() {
+                return Err("events: an event property is stored twice".into());
+            }
+            for c in &l.columns {
+                c.dict.validate_index("an event property dictionary")?;
+            }
         }
         Ok(())
     }
@@ -213,10 +362,37 @@ impl Events {
     }
 
     pub fn heap_bytes(&self) -> usize {
-        self.lists
-            .iter()
-            .map(NameIndex::heap_bytes)
-            .sum()
+        self.lists.iter().map(NameIndex::heap_bytes).sum()
+    }
+
+    /// The index as release 0.1.0 stored it (no property columns).
+    pub fn from_v3(v: v3::Events) -> Events {
+        let lists = v
+            .lists
+            .into_iter()
+            .map(|l| NameIndex { ts: l.ts, slot: l.slot, tail: l.tail, ..NameIndex::default() })
+            .collect();
+        Events { names: v.names, lists, total: v.total, name_index: HashMap::default() }
+    }
+}
+
+/// The layout of the event index in `KSG3` snapshots (release 0.1.0).
+pub mod v3 {
+    use super::Paged;
+    use serde::Deserialize;
+
+    #[derive(Deserialize)]
+    pub struct NameIndex {
+        pub ts: Paged<i64>,
+        pub slot: Paged<u32>,
+        pub tail: Vec<(i64, u32)>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Events {
+        pub names: Vec<Box<str>>,
+        pub lists: Vec<NameIndex>,
+        pub total: u64,
     }
 }
 

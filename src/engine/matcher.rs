@@ -1,12 +1,12 @@
 //! Does one property value satisfy one condition? The exact semantics of
-//! README rule language, for a single value. The evaluator calls this once per
+//! the README rule language, for a single value. The evaluator calls this once per
 //! distinct value of a column, never once per contact.
 
 use memchr::memmem::Finder;
 use rustc_hash::FxHashSet as HashSet;
 
 use super::bytes;
-use crate::rules::{Op, Operand, Scalar};
+use crate::rules::{Op, Operand, Pattern, Scalar};
 use crate::time::{format_iso, parse_iso};
 
 /// A value as the matcher sees it. `Date` is a system timestamp
@@ -134,7 +134,7 @@ impl<'a> Prepared<'a> {
 
     pub fn matches(&self, v: View<'_>) -> bool {
         if matches!(v, View::Absent | View::Null) {
-            return matches!(self.op, Op::Neq | Op::NotIn | Op::NotContains | Op::NotExists);
+            return matches!(self.op, Op::Neq | Op::NotIn | Op::NotContains | Op::NotExists | Op::NotMatches);
         }
         match (self.op, self.operand) {
             (Op::Exists, _) => true,
@@ -157,6 +157,8 @@ impl<'a> Prepared<'a> {
             (Op::NotContains, _) => !self.contains(v),
             (Op::StartsWith, _) => self.text(v, |s, t| bytes::starts_with(s.as_bytes(), t.as_bytes())),
             (Op::EndsWith, _) => self.text(v, |s, t| bytes::ends_with(s.as_bytes(), t.as_bytes())),
+            (Op::Matches, Operand::Regex(r)) => regex_match(v, r),
+            (Op::NotMatches, Operand::Regex(r)) => !regex_match(v, r),
             _ => false,
         }
     }
@@ -187,6 +189,15 @@ impl<'a> Prepared<'a> {
                 None => false,
             },
         }
+    }
+}
+
+/// `matches`: an unanchored search in a string value (the raw text, case
+/// as written: `(?i)` in the pattern ignores case). Other types never match.
+fn regex_match(v: View<'_>, r: &Pattern) -> bool {
+    match v {
+        View::Str(s) | View::Text { raw: s, .. } => r.0.is_match(s),
+        _ => false,
     }
 }
 

@@ -81,11 +81,28 @@ pub struct Store {
     pub last_id: u128,
 }
 
-/// The postcard body of a snapshot, after checking its marker and trailer.
-fn body(bytes: &[u8]) -> Result<&[u8], String> {
+/// The layout of `KSG3` snapshots (release 0.1.0): no event properties.
+#[derive(Deserialize)]
+struct StoreV3 {
+    contacts: Contacts,
+    events: super::events::v3::Events,
+    segments: Segments,
+    last_id: u128,
+}
+
+/// Decodes a snapshot body of either format.
+fn decode(bytes: &[u8]) -> Result<Store, String> {
+    let undecodable = |e: postcard::Error| format!("it does not decode ({e})");
     if let Some(body) = bytes.strip_prefix(MAGIC_V3.as_slice()) {
-        return Ok(body);
+        let v: StoreV3 = postcard::from_bytes(body).map_err(undecodable)?;
+        return Ok(Store { contacts: v.contacts, events: Events::from_v3(v.events), segments: v.segments, last_id: v.last_id });
     }
+    postcard::from_bytes(body(bytes)?).map_err(undecodable)
+}
+
+/// The postcard body of a `KSG4` snapshot, after checking its marker and
+/// trailer.
+fn body(bytes: &[u8]) -> Result<&[u8], String> {
     let rest = bytes.strip_prefix(MAGIC.as_slice()).ok_or("wrong format marker (not a Kraiter snapshot)")?;
     if rest.len() < TRAILER {
         return Err(format!("it is cut short ({} bytes)", bytes.len()));
@@ -135,8 +152,7 @@ impl Store {
 
     pub fn restore(bytes: &[u8]) -> Result<Store, Error> {
         let bad = |m: &str| Error::new(Code::StorageError, format!("snapshot is unreadable: {m}"));
-        let body = body(bytes).map_err(|m| bad(&m))?;
-        let mut s: Store = postcard::from_bytes(body).map_err(|e| bad(&format!("it does not decode ({e})")))?;
+        let mut s = decode(bytes).map_err(|m| bad(&m))?;
         s.check_and_index().map_err(|m| bad(&m))?;
         for seg in s.segments.iter_mut() {
             let v: serde_json::Value = serde_json::from_str(&seg.rules_json).map_err(|e| bad(&e.to_string()))?;
@@ -159,6 +175,11 @@ impl Store {
         self.events.reindex();
         self.contacts.validate_index()?;
         self.events.validate_index()
+    }
+
+    /// What rules are evaluated against (`events` must be prepared).
+    pub fn data(&self) -> super::eval::Data<'_> {
+        super::eval::Data { contacts: &self.contacts, events: &self.events, segments: &self.segments }
     }
 
     pub fn heap_bytes(&self) -> usize {

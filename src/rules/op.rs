@@ -21,6 +21,44 @@ pub enum Op {
     After,
     Occurred,
     NotOccurred,
+    Matches,
+    NotMatches,
+}
+
+/// The aggregate of a `having` test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Agg {
+    Count,
+    Sum,
+    Avg,
+    Min,
+    Max,
+    Distinct,
+}
+
+impl Agg {
+    pub fn from_name(s: &str) -> Option<Agg> {
+        Some(match s {
+            "count" => Agg::Count,
+            "sum" => Agg::Sum,
+            "avg" => Agg::Avg,
+            "min" => Agg::Min,
+            "max" => Agg::Max,
+            "distinct" => Agg::Distinct,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Agg::Count => "count",
+            Agg::Sum => "sum",
+            Agg::Avg => "avg",
+            Agg::Min => "min",
+            Agg::Max => "max",
+            Agg::Distinct => "distinct",
+        }
+    }
 }
 
 impl Op {
@@ -45,6 +83,8 @@ impl Op {
             "after" => Op::After,
             "occurred" => Op::Occurred,
             "not_occurred" => Op::NotOccurred,
+            "matches" => Op::Matches,
+            "not_matches" => Op::NotMatches,
             _ => return None,
         })
     }
@@ -70,12 +110,27 @@ impl Op {
             Op::After => "after",
             Op::Occurred => "occurred",
             Op::NotOccurred => "not_occurred",
+            Op::Matches => "matches",
+            Op::NotMatches => "not_matches",
         }
     }
 
     pub fn is_event_op(self) -> bool {
         matches!(self, Op::Occurred | Op::NotOccurred)
     }
+
+    /// The ops a `having` test may use.
+    pub fn is_comparison(self) -> bool {
+        matches!(self, Op::Eq | Op::Neq | Op::Gt | Op::Gte | Op::Lt | Op::Lte)
+    }
+
+    /// Every canonical name, in the order the README lists them (the app's
+    /// op lists are checked against this).
+    pub const ALL: [Op; 20] = [
+        Op::Eq, Op::Neq, Op::Gt, Op::Gte, Op::Lt, Op::Lte, Op::In, Op::NotIn, Op::Contains, Op::NotContains,
+        Op::StartsWith, Op::EndsWith, Op::Exists, Op::NotExists, Op::Before, Op::After, Op::Matches, Op::NotMatches,
+        Op::Occurred, Op::NotOccurred,
+    ];
 }
 
 #[cfg(test)]
@@ -106,7 +161,7 @@ mod tests {
         for name in [
             "eq", "neq", "gt", "gte", "lt", "lte", "in", "not_in", "contains", "not_contains",
             "starts_with", "ends_with", "exists", "not_exists", "before", "after", "occurred",
-            "not_occurred",
+            "not_occurred", "matches", "not_matches",
         ] {
             assert_eq!(Op::from_name(name).map(Op::name), Some(name));
         }

@@ -266,13 +266,21 @@ mod snapshots {
         assert!(storage_error(&wrap_body(&[1, 2, 3])).contains("decode"));
     }
 
+    /// The snapshot release 0.1.0 wrote (`KSG3`, no trailer, no event
+    /// properties), kept in tests/fixtures/v0.1.0.
     #[test]
     fn the_previous_format_still_restores() {
-        let mut e = state();
-        let bytes = e.snapshot();
-        let mut v3 = b"KSG3".to_vec();
-        v3.extend_from_slice(&bytes[4..bytes.len() - 16]);
-        let mut r = Engine::restore(&v3).unwrap();
-        assert_eq!(query(&mut r, "contacts.list", json!({}), NOW), query(&mut e, "contacts.list", json!({}), NOW));
+        let v3 = include_bytes!("../../../tests/fixtures/v0.1.0/file-storage/snapshot-1.bin");
+        assert_eq!(&v3[..4], b"KSG3");
+        let mut r = Engine::restore(v3).unwrap();
+        let contacts = query(&mut r, "contacts.list", json!({ "limit": 100 }), NOW);
+        assert_eq!(contacts["data"].as_array().unwrap().len(), 5);
+        assert_eq!(query(&mut r, "stats", json!({}), NOW)["events"], 4);
+        let seg = &query(&mut r, "segments.list", json!({}), NOW)["data"][0];
+        assert_eq!((seg["name"].as_str(), seg["status"].as_str()), (Some("Pro users"), Some("ready")));
+        // It writes back in the current format, events and all.
+        let again = r.snapshot();
+        assert_eq!(&again[..4], b"KSG4");
+        assert_eq!(query(&mut Engine::restore(&again).unwrap(), "stats", json!({}), NOW)["events"], 4);
     }
 }

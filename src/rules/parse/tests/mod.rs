@@ -1,6 +1,7 @@
 //! Validation paths and canonical form, one behaviour per test.
 
 use super::*;
+use crate::rules::Operand;
 use serde_json::json;
 
 fn ok(v: Value) -> Rules {
@@ -54,8 +55,8 @@ fn unknown_keys_are_errors_at_their_path_never_dropped() {
         ["rules.negate"]
     );
     assert_eq!(
-        paths(json!([{ "field": "events.buy", "op": "occurred", "where": [{ "field": "properties.x", "op": "exists" }] }])),
-        ["rules[0].where"]
+        paths(json!([{ "field": "events.buy", "op": "occurred", "whre": [{ "field": "properties.x", "op": "exists" }] }])),
+        ["rules[0].whre"]
     );
     assert_eq!(paths(json!([{ "operator": "and", "conditions": [{ "field": "email", "op": "exists", "x": 1, "y": 2 }] }])).len(), 2);
 }
@@ -145,7 +146,7 @@ fn within_units_and_bounds() {
         let r = ok(json!([{ "field": "events.x", "op": "occurred", "within": w }]));
         let Node::Group { children, .. } = r.root else { panic!() };
         let Node::Cond(c) = &children[0] else { panic!() };
-        assert!(c.within_ms.unwrap() > 0);
+        assert!(matches!(c.window, Window::Within { ms, .. } if ms > 0));
     }
     for w in [json!("0d"), json!("3651d"), json!("522w"), json!("7"), json!("d"), json!("-1d"), json!("1.5d"), json!("7D"), json!(7), json!("1y"), json!(" 7d")] {
         assert_eq!(paths(json!([{ "field": "events.x", "op": "occurred", "within": w }])), ["rules[0].within"], "{w}");
@@ -216,6 +217,6 @@ fn system_fields_are_property_like() {
 fn keys_after_the_first_dot_are_kept_whole() {
     let r = ok(json!([{ "field": "properties.a.b", "op": "exists" }, { "field": "events.Sign Up.v2", "op": "occurred" }]));
     let Node::Group { children, .. } = r.root else { panic!() };
-    assert_eq!(children[0], Node::Cond(Condition { field: Field::Property("a.b".into()), op: Op::Exists, operand: Operand::None, within_ms: None }));
+    assert_eq!(children[0], Node::Cond(Condition { field: Field::Property("a.b".into()), op: Op::Exists, operand: Operand::None, window: Window::All, filter: None, having: None, zone: None }));
     assert!(matches!(&children[1], Node::Cond(Condition { field: Field::Event(n), .. }) if n == "Sign Up.v2"));
 }
