@@ -10,6 +10,7 @@ pub mod rules;
 pub mod text;
 pub mod time;
 pub mod zone;
+pub mod zone_db;
 
 /// The wasm-bindgen boundary (only on wasm32).
 #[cfg(target_arch = "wasm32")]

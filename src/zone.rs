@@ -1,7 +1,7 @@
 //! IANA time zones for rules that name one (`timeZone`): which instant a
 //! local date-time is, and which local day an instant falls on. The zone
-//! rules come from jiff and its bundled copy of the tz database, so the
-//! engine needs no system zone files in a browser or a Worker.
+//! rules are jiff's, over the database in `zone_db`, so the engine needs no
+//! system zone files in a browser or a Worker.
 //!
 //! A local time in a DST gap is shifted forward by the gap's length
 //! (02:30 → 03:30); a local time in an overlap takes the earlier instant.
@@ -26,12 +26,16 @@ impl PartialEq for Zone {
 }
 
 impl Zone {
-    /// The zone of this IANA name (`Europe/Berlin`, `UTC`), if it exists.
-    pub fn get(name: &str) -> Option<Zone> {
+    /// The zone of this IANA name (`Europe/Berlin`, `UTC`).
+    pub fn lookup(name: &str) -> Result<Zone, crate::zone_db::Missing> {
         if name.is_empty() || name.len() > 64 {
-            return None;
+            return Err(crate::zone_db::Missing::Unknown);
         }
-        TimeZone::get(name).ok().map(|tz| Zone { name: name.into(), tz })
+        crate::zone_db::get(name).map(|tz| Zone { name: name.into(), tz })
+    }
+
+    pub fn get(name: &str) -> Option<Zone> {
+        Zone::lookup(name).ok()
     }
 
     pub fn name(&self) -> &str {

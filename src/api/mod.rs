@@ -11,6 +11,7 @@ mod input;
 mod output;
 mod plan;
 mod props;
+mod refs;
 pub mod scan;
 mod segments;
 
@@ -139,7 +140,7 @@ impl Engine {
         }
         let s = &self.store;
         let planned = match e.cmd.as_ref() {
-            "segments.create" => segments::create(&e, now, gen)?,
+            "segments.create" => segments::create(s, &e, now, gen)?,
             "segments.update" => segments::update(s, &e, now)?,
             "segments.delete" => segments::delete(s, &e)?,
             "segments.compute" => segments::compute(s, &e, now)?,
@@ -173,7 +174,7 @@ impl Engine {
     /// Answers a read-only command.
     pub fn query(&mut self, entry: &str) -> Result<String> {
         let (e, now) = read_entry(entry)?;
-        if e.cmd == "segments.preview" {
+        if e.cmd == "segments.preview" || e.cmd == "segments.explain" {
             self.store.events.prepare();
         }
         let s = &self.store;
@@ -182,6 +183,7 @@ impl Engine {
             "segments.list" => segments::list(s, &e),
             "segments.listMembers" => segments::members(s, &e),
             "segments.preview" => segments::preview(s, &e, now),
+            "segments.explain" => segments::explain(s, &e, now),
             "contacts.get" => contacts::get(s, &e),
             "contacts.getByEmail" => contacts::get_by_email(s, &e),
             "contacts.list" => contacts::list(s, &e),

@@ -6,6 +6,7 @@ use super::ids::{self, IdGen};
 use super::input;
 use super::output::{json, MemberOut, Page, SegmentOut};
 use super::plan::{Plan, Planned, Reply};
+use super::refs;
 use super::Entry;
 use crate::engine::eval::evaluate;
 use crate::engine::segments::Segment;
@@ -35,12 +36,13 @@ fn name_and_rules(f: &Fields, need: bool) -> Result<(Option<String>, Option<Rule
     both(name, rules)
 }
 
-pub fn create(e: &Entry, now: i64, mut gen: IdGen) -> Result<Planned> {
+pub fn create(store: &Store, e: &Entry, now: i64, mut gen: IdGen) -> Result<Planned> {
     let f = Fields::read(e.raw(), "", "a segment")?;
     f.only(SEGMENT_KEYS, "")?;
     let (Some(name), Some(rules)) = name_and_rules(&f, true)? else {
         return Err(Error::invalid("", "name and rules are required"));
     };
+    refs::check(&store.segments, &rules, None, true)?;
     let id = gen.next();
     let seg = Segment {
         id,
@@ -61,6 +63,9 @@ pub fn update(store: &Store, e: &Entry, now: i64) -> Result<Planned> {
     let index = find(store, e, &f)?;
     let (name, rules) = name_and_rules(&f, false)?;
     let id = store.segments.get(index).id;
+    if let Some(r) = &rules {
+        refs::check(&store.segments, r, Some(id), true)?;
+    }
     Ok(Planned {
         plan: Plan::EditSegment { index, name, rules: rules.map(Box::new), at: now },
         reply: Reply::Segment(id),
@@ -71,6 +76,7 @@ pub fn update(store: &Store, e: &Entry, now: i64) -> Result<Planned> {
 pub fn delete(store: &Store, e: &Entry) -> Result<Planned> {
     let f = e.fields(&[])?;
     let index = find(store, e, &f)?;
+    refs::check_unreferenced(&store.segments, store.segments.get(index).id)?;
     Ok(Planned { plan: Plan::DropSegment { index }, reply: Reply::Nothing, last_id: 0 })
 }
 
@@ -135,7 +141,36 @@ pub fn members(store: &Store, e: &Entry) -> Result<String> {
 pub fn preview(store: &Store, e: &Entry, now: i64) -> Result<String> {
     let f = e.fields(&["rules", "limit"])?;
     let (r, limit) = both(rules(&f), input::limit(f.get("limit"), 0))?;
+    refs::check(&store.segments, &r, None, false)?;
     let result = evaluate(&r.root, store.data(), now);
     let sample: Vec<MemberOut> = result.iter().take(limit).map(|s| MemberOut(&store.contacts, s, now)).collect();
     Ok(format!("{{\"count\":{},\"sample\":{}}}", result.count(), json(&sample)))
+}
+
+/// `{ contactId, member, now, tree }`: why a contact is or is not a member
+/// of a saved segment (`id`) or of `rules`. `events` must be prepared.
+pub fn explain(store: &Store, e: &Entry, now: i64) -> Result<String> {
+    let f = e.fields(&["rules", "contactId"])?;
+    let parsed;
+    let r: &Rules = if f.has("rules") {
+        parsed = rules(&f)?;
+        refs::check(&store.segments, &parsed, None, false)?;
+        &parsed
+    } else {
+        let seg = store.segments.get(find(store, e, &f)?);
+        seg.rules.as_ref().ok_or_else(|| Error::invalid("rules", "segment rules are unreadable"))?
+    };
+    let Some(raw) = f.get("contactId") else { return Err(Error::invalid("contactId", "contactId is required")) };
+    let Some(cid) = input::string(raw) else { return Err(Error::invalid("contactId", "contactId must be a string")) };
+    let slot = ids::parse(ids::CONTACT, &cid)
+        .and_then(|id| store.contacts.slot_of_id(id))
+        .ok_or_else(|| Error::not_found("contact", &crate::text::clip(&cid)))?;
+    let (member, tree) = crate::engine::eval::explain(r, store.data(), slot, now);
+    let out = serde_json::json!({
+        "contactId": ids::format(ids::CONTACT, store.contacts.id(slot)),
+        "member": member,
+        "now": crate::time::format_iso(now),
+        "tree": tree,
+    });
+    Ok(out.to_string())
 }

@@ -8,6 +8,9 @@
 //! are referenced (`Ctx::memo`). Event conditions live in `eval/event_conditions.rs`.
 
 mod event_conditions;
+mod explain;
+
+pub use explain::explain;
 
 use std::cell::RefCell;
 
@@ -42,9 +45,15 @@ struct Ctx<'a> {
     depth: std::cell::Cell<usize>,
 }
 
+impl<'a> Ctx<'a> {
+    fn new(data: Data<'a>, now: i64) -> Self {
+        Ctx { data, now, memo: RefCell::default(), depth: std::cell::Cell::new(0) }
+    }
+}
+
 /// The members of `root` at instant `now`.
 pub fn evaluate(root: &Node, data: Data<'_>, now: i64) -> Bitset {
-    let cx = Ctx { data, now, memo: RefCell::default(), depth: std::cell::Cell::new(0) };
+    let cx = Ctx::new(data, now);
     let mut b = node(root, &cx);
     b.and_with(data.contacts.alive());
     b

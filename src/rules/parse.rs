@@ -297,10 +297,14 @@ fn condition(w: &mut Walker, obj: &Map<String, Value>, path: &str, depth: usize,
     let zpath = format!("{path}.timeZone");
     let zone = match obj.get("timeZone") {
         None => None,
-        Some(Value::String(s)) => match Zone::get(s) {
-            Some(z) => Some(z),
-            None => {
+        Some(Value::String(s)) => match Zone::lookup(s) {
+            Ok(z) => Some(z),
+            Err(crate::zone_db::Missing::Unknown) => {
                 w.err(&zpath, format!("unknown time zone '{}'; use an IANA name like \"Europe/Berlin\" or \"UTC\"", clip(s)));
+                None
+            }
+            Err(crate::zone_db::Missing::NotLoaded) => {
+                w.err(&zpath, "the time zone database is not loaded (the SDK loads it when a rule names a zone)");
                 None
             }
         },

@@ -5,6 +5,7 @@ use super::*;
 use crate::error::Code;
 use serde_json::{json, Value};
 
+mod behaviour;
 mod hardening;
 
 const NOW: i64 = 1_757_930_400_000; // 2025-09-15T10:00:00.000Z
