@@ -191,7 +191,10 @@ test("preview counts and samples without storing anything", async () => {
   assert.equal((await storage.load()).log.length, before);
   const e = await rejects(assert, kraiter.segments.preview({ operator: "and", conditions: [{ field: "properties.n", op: "occurred" }] }), "VALIDATION_ERROR");
   assert.equal(e.details[0].path, "rules.conditions[0].op");
-  await rejects(assert, kraiter.segments.preview([{ field: "email", op: "exists" }], { limit: 0 }), "VALIDATION_ERROR");
+  // limit 0: the count alone.
+  assert.deepEqual(await kraiter.segments.preview([{ field: "email", op: "exists" }], { limit: 0 }), { count: 30, sample: [] });
+  await rejects(assert, kraiter.segments.preview([{ field: "email", op: "exists" }], { limit: -1 }), "VALIDATION_ERROR");
+  await rejects(assert, kraiter.segments.preview([{ field: "email", op: "exists" }], { limit: 101 }), "VALIDATION_ERROR");
 });
 
 test("list pages segments in creation order and iterates with for await", async () => {
