@@ -26,10 +26,11 @@ export const ROUTES = (() => {
 
 /** The methods a route answers, as the Allow header lists them: HEAD wherever GET is, OPTIONS everywhere. */
 export function allowedMethods(route) {
-  const methods = Object.keys(route.methods);
-  if (methods.includes("GET")) methods.splice(methods.indexOf("GET") + 1, 0, "HEAD");
-  return [...methods, "OPTIONS"];
+  const has = (m) => m === "OPTIONS" || Object.hasOwn(route.methods, m === "HEAD" ? "GET" : m);
+  return METHOD_ORDER.filter(has);
 }
+
+const METHOD_ORDER = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
 function matchPath(segments, pattern) {
   if (segments.length !== pattern.length) return null;

@@ -23,12 +23,13 @@ export const MODULE_RULES = [
 
 /**
  * @param {{ keys: string[], port?: number, host?: string, persistDir?: string,
- *           assets?: boolean, scriptPath?: string }} options
+ *           assets?: boolean, scriptPath?: string, corsOrigins?: string[] }} options
  *   persistDir: keep Durable Object data there across restarts (otherwise in memory)
  *   assets: serve the staged app (true: dist/www, see scripts/lib/assets.mjs) or the
  *           given directory as static assets in front of the Worker
+ *   corsOrigins: the origins that get CORS headers (KRAITER_CORS_ORIGINS; default none)
  */
-export function workerOptions({ keys, port, host = "127.0.0.1", persistDir, assets = false, scriptPath }) {
+export function workerOptions({ keys, port, host = "127.0.0.1", persistDir, assets = false, scriptPath, corsOrigins = [] }) {
   const options = {
     ...OFFLINE,
     name: "kraiter-segments",
@@ -37,7 +38,7 @@ export function workerOptions({ keys, port, host = "127.0.0.1", persistDir, asse
     scriptPath: scriptPath ?? join(ROOT, "js/worker/index.js"),
     modulesRules: MODULE_RULES,
     compatibilityDate: COMPATIBILITY_DATE,
-    bindings: { KRAITER_API_KEYS: keys.join(",") },
+    bindings: { KRAITER_API_KEYS: keys.join(","), ...(corsOrigins.length && { KRAITER_CORS_ORIGINS: corsOrigins.join(",") }) },
     durableObjects: { TENANTS: { className: "TenantObject", useSQLite: true } },
     durableObjectsPersist: persistDir ?? false,
   };

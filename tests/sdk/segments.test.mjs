@@ -1,5 +1,5 @@
 // kraiter.segments through the real package: every method, its errors, and
-// the compute semantics of SPEC section 3.
+// the compute semantics README.md describes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { KraiterError } from "kraiter-segments";
@@ -14,7 +14,7 @@ test("create returns the seed's Segment shape with a ULID id", async () => {
   assert.match(s.id, /^seg_[0-9A-HJKMNP-TV-Z]{26}$/);
   assert.deepEqual(s, {
     id: s.id, name: "Active Pro Users", rules: pro, memberCount: 0, computedAt: null,
-    createdAt: "2025-09-15T10:00:00.000Z", updatedAt: "2025-09-15T10:00:00.000Z",
+    createdAt: "2025-09-15T10:00:00.000Z", updatedAt: "2025-09-15T10:00:00.000Z", status: "new",
   });
   assert.deepEqual(await kraiter.segments.get(s.id), s);
 });
@@ -23,7 +23,7 @@ test("rules are stored in canonical form", async () => {
   const { kraiter } = await open();
   const s = await kraiter.segments.create({
     name: "x",
-    rules: [{ field: "properties.seats", op: "greaterThanOrEquals", value: 10, extra: 1 }, { field: "properties.a", op: "notEquals", value: "b" }],
+    rules: [{ field: "properties.seats", op: "greaterThanOrEquals", value: 10 }, { field: "properties.a", op: "notEquals", value: "b" }],
   });
   assert.deepEqual(s.rules, {
     operator: "and",
