@@ -5,7 +5,7 @@
 // (js/commands.js) and its rule ops from js/rule-ops.js, so the document
 // cannot drift from the routes; the schemas below follow README.md.
 import { COMMANDS, QUERY_PARAMS } from "../commands.js";
-import { ALL_OP_SPELLINGS, EVENT_OP_NAMES, PROPERTY_OP_NAMES } from "../rule-ops.js";
+import { ALL_OP_SPELLINGS, EVENT_OP_NAMES, LONG_OPS, PROPERTY_OP_NAMES } from "../rule-ops.js";
 import { MAX_BODY_BYTES } from "./http.js";
 
 const ref = (name) => ({ $ref: `#/components/schemas/${name}` });
@@ -20,6 +20,27 @@ const page = (item) => ({
 const scalar = { type: ["string", "number", "boolean"] };
 const properties = { type: "object", description: "Any JSON values.", additionalProperties: true };
 const email = { type: "string", minLength: 3, maxLength: 320, pattern: "^[^\\s@]+@[^\\s@]+$", description: "`@` with text on both sides, no spaces; compared case-insensitively." };
+
+/** Every spelling (canonical and long) of the given canonical ops. */
+const spellingsOf = (ops) => [...ops, ...Object.keys(LONG_OPS).filter((long) => ops.includes(LONG_OPS[long]))];
+const PROPERTY_FIELD = {
+  type: "string",
+  pattern: "^(properties\\..+|email|createdAt|updatedAt|suppressed)$",
+  description: "`properties.<key>` (the key is everything after the first dot) or a system field.",
+};
+const isoDate = { type: "string", pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}", description: "An ISO 8601 date or date-time" };
+/** The property ops by the value they take (none: `exists`, `not_exists`). */
+const OP_CLASSES = [
+  ["equality", ["eq", "neq"], scalar],
+  ["list", ["in", "not_in"], { type: "array", minItems: 1, maxItems: 10000, items: scalar }],
+  ["order", ["gt", "gte", "lt", "lte"], { oneOf: [{ type: "number" }, isoDate] }],
+  ["text", ["contains", "not_contains", "starts_with", "ends_with"], { type: "string", minLength: 1 }],
+  ["date", ["before", "after"], isoDate],
+  ["presence", ["exists", "not_exists"], null],
+].map(([name, ops, value]) => [name, spellingsOf(ops), value]);
+if (OP_CLASSES.flatMap(([, ops]) => ops).length + spellingsOf(EVENT_OP_NAMES).length !== ALL_OP_SPELLINGS.length) {
+  throw new Error("openapi.js: an op of js/rule-ops.js is in no condition class");
+}
 
 const schemas = {
   Error: {
@@ -65,14 +86,23 @@ const schemas = {
     properties: { operator: { enum: ["and", "or"] }, conditions: { type: "array", minItems: 1, items: ref("RuleNode") } },
   },
   Condition: {
+    description: "A condition on a property or system field, or on an event name. Which `value` an op takes is modelled per op.",
+    oneOf: OP_CLASSES.map(([name]) => ref(`Condition.${name}`)).concat(ref("Condition.event")),
+  },
+  ...Object.fromEntries(OP_CLASSES.map(([name, ops, value]) => [`Condition.${name}`, {
+    type: "object",
+    additionalProperties: false,
+    required: value ? ["field", "op", "value"] : ["field", "op"],
+    properties: { field: PROPERTY_FIELD, op: { enum: ops }, ...(value && { value }) },
+  }])),
+  "Condition.event": {
     type: "object",
     additionalProperties: false,
     required: ["field", "op"],
     properties: {
-      field: { type: "string", description: "`properties.<key>`, `email`, `createdAt`, `updatedAt`, `suppressed`, or `events.<name>`." },
-      op: { enum: ALL_OP_SPELLINGS },
-      value: { oneOf: [scalar, { type: "array", minItems: 1, maxItems: 10000, items: scalar }] },
-      within: { type: "string", pattern: "^[1-9][0-9]*[mhdw]$", description: "Only with occurred / not_occurred; at most 3650 days." },
+      field: { type: "string", pattern: "^events\\..{1,200}$", description: "`events.<name>`; names are case-sensitive." },
+      op: { enum: spellingsOf(EVENT_OP_NAMES) },
+      within: { type: "string", pattern: "^[1-9][0-9]{0,3}[mhdw]$", description: "`30m`, `2h`, `7d`, `1w`: at most 3650 days." },
     },
   },
 
@@ -218,26 +248,44 @@ const schemas = {
 
 /** Per command: summary, request body schema, success schema, which error statuses it adds, its links. */
 const DOCS = {
-  "segments.create": { summary: "Create a segment", body: "SegmentCreate", answer: "Segment", links: "segment" },
+  "segments.create": {
+    summary: "Create a segment", body: "SegmentCreate", answer: "Segment", links: "segment",
+    example: { name: "Active Pro Users", rules: { operator: "and", conditions: [{ field: "properties.plan", op: "in", value: ["pro", "enterprise"] }, { field: "events.login", op: "occurred", within: "7d" }] } },
+  },
   "segments.list": { summary: "List segments, in creation order", answer: "SegmentPage" },
   "segments.get": { summary: "Get a segment", answer: "Segment", errors: [404] },
-  "segments.update": { summary: "Update a segment's name or rules (does not recompute)", body: "SegmentUpdate", answer: "Segment", errors: [404] },
+  "segments.update": { summary: "Update a segment's name or rules (does not recompute)", body: "SegmentUpdate", answer: "Segment", errors: [404], example: { name: "Active paying users" } },
   "segments.delete": { summary: "Delete a segment", errors: [404] },
   "segments.listMembers": { summary: "A segment's members, in contact id order", answer: "MemberPage", errors: [404] },
   "segments.compute": { summary: "Queue a computation; it finishes in the background", answer: "ComputeReceipt", errors: [404] },
-  "segments.preview": { summary: "Count and sample the members of rules; nothing is stored", body: "PreviewRequest", answer: "Preview" },
-  "contacts.create": { summary: "Create a contact", body: "ContactCreate", answer: "Contact", errors: [409], links: "contact" },
+  "segments.preview": {
+    summary: "Count and sample the members of rules; nothing is stored", body: "PreviewRequest", answer: "Preview",
+    example: { rules: [{ field: "properties.seats", op: "gte", value: 10 }], limit: 5 },
+  },
+  "contacts.create": {
+    summary: "Create a contact", body: "ContactCreate", answer: "Contact", errors: [409], links: "contact",
+    example: { email: "alice@example.com", properties: { plan: "pro", seats: 12 } },
+  },
   "contacts.get": { summary: "Get a contact", answer: "Contact", errors: [404] },
   "contacts.list": {
     summary: "List contacts, in creation order; with `email`, find the contact with that email",
     description: "With `email` (compared case-insensitively) the answer is a page of that contact, or an empty page; `email` takes `limit` but not `cursor`.",
     answer: "ContactPage",
   },
-  "contacts.update": { summary: "Update a contact (properties merge; null removes a key)", body: "ContactUpdate", answer: "Contact", errors: [404, 409] },
+  "contacts.update": {
+    summary: "Update a contact (properties merge; null removes a key)", body: "ContactUpdate", answer: "Contact", errors: [404, 409],
+    example: { properties: { plan: "enterprise", seats: null } },
+  },
   "contacts.delete": { summary: "Delete a contact and its memberships", errors: [404] },
-  "contacts.import": { summary: "Upsert contacts by email, all or nothing", body: "ContactImport", answer: "ContactImportResult" },
-  "events.track": { summary: "Track an event", body: "EventInput", answer: "Event", errors: [404] },
-  "events.import": { summary: "Import events, all or nothing", body: "EventImport", answer: "EventImportResult" },
+  "contacts.import": {
+    summary: "Upsert contacts by email, all or nothing", body: "ContactImport", answer: "ContactImportResult",
+    example: [{ email: "bob@example.com", properties: { plan: "free" } }, { email: "alice@example.com", properties: { seats: 20 } }],
+  },
+  "events.track": { summary: "Track an event", body: "EventInput", answer: "Event", errors: [404], example: { name: "login", email: "alice@example.com" } },
+  "events.import": {
+    summary: "Import events, all or nothing", body: "EventImport", answer: "EventImportResult",
+    example: [{ name: "purchase_completed", email: "bob@example.com", properties: { amount: 49 }, timestamp: "2025-09-14T09:30:00.000Z" }],
+  },
 };
 
 const ERRORS = {
@@ -261,9 +309,10 @@ const errorResponse = (status, head) => {
 /** OpenAPI links from a create to the operations on what it created (stateful testing follows them). */
 function links(kind) {
   const ops = kind === "segment"
-    ? ["segments.get", "segments.update", "segments.delete", "segments.listMembers", "segments.compute"]
-    : ["contacts.get", "contacts.update", "contacts.delete"];
-  return Object.fromEntries(ops.map((op) => [op.replace(/^\w+\./, "").replace(/^./, (c) => c.toUpperCase()), {
+    ? ["segments.get", "segments.get.head", "segments.update", "segments.delete", "segments.listMembers", "segments.listMembers.head", "segments.compute"]
+    : ["contacts.get", "contacts.get.head", "contacts.update", "contacts.delete"];
+  const linkName = (op) => op.split(".").slice(1).map((w) => w[0].toUpperCase() + w.slice(1)).join("");
+  return Object.fromEntries(ops.map((op) => [linkName(op), {
     operationId: op,
     parameters: { id: "$response.body#/id" },
   }]));
@@ -294,7 +343,7 @@ function operation(command, docs, head) {
     responses: {},
   };
   if (op.parameters.length === 0) delete op.parameters;
-  if (docs.body) op.requestBody = { required: true, content: { "application/json": { schema: ref(docs.body) } } };
+  if (docs.body) op.requestBody = { required: true, content: { "application/json": { schema: ref(docs.body), ...(docs.example && { example: docs.example }) } } };
   const success = { description: rest.status === 204 ? "No content" : docs.summary };
   if (docs.answer && rest.status !== 204 && !head) success.content = { "application/json": { schema: ref(docs.answer) } };
   if (docs.links && !head) success.links = links(docs.links);
@@ -314,17 +363,16 @@ function build() {
     paths[path][command.rest.method.toLowerCase()] = operation(command, docs, false);
     if (command.rest.method === "GET") paths[path].head = operation(command, docs, true);
   }
-  paths["/api/openapi.json"] = {
-    get: {
-      operationId: "openapi",
-      summary: "This document",
-      security: [],
-      responses: {
-        200: { description: "The OpenAPI 3.1 document", content: { "application/json": { schema: { type: "object" } } } },
-        405: errorResponse(405, false),
-      },
+  const document = (head) => ({
+    operationId: head ? "openapi.head" : "openapi",
+    summary: head ? "This document (headers only)" : "This document; needs no key",
+    security: [],
+    responses: {
+      200: { description: "The OpenAPI 3.1 document", ...(!head && { content: { "application/json": { schema: { type: "object" } } } }) },
+      405: errorResponse(405, head),
     },
-  };
+  });
+  paths["/api/openapi.json"] = { get: document(false), head: document(true) };
   return {
     openapi: "3.1.0",
     info: {
