@@ -28,7 +28,7 @@ const PROPERTY_FIELD = {
   pattern: "^(properties\\..+|email|createdAt|updatedAt|suppressed)$",
   description: "`properties.<key>` (the key is everything after the first dot) or a system field.",
 };
-const isoDate = { type: "string", pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}", description: "An ISO 8601 date or date-time" };
+const isoDate = { type: "string", anyOf: [{ format: "date" }, { format: "date-time" }], description: "An ISO 8601 date or date-time (README.md lists the spellings)" };
 /** The property ops by the value they take (none: `exists`, `not_exists`). */
 const OP_CLASSES = [
   ["equality", ["eq", "neq"], scalar],
@@ -231,7 +231,7 @@ const schemas = {
       properties,
       timestamp: {
         oneOf: [
-          { type: "string", description: "ISO 8601 date" },
+          { type: "string", anyOf: [{ format: "date" }, { format: "date-time" }], description: "ISO 8601 date or date-time" },
           { type: "number", minimum: -62167219200000, maximum: 253402300799999, description: "epoch milliseconds" },
         ],
       },

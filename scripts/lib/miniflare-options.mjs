@@ -27,9 +27,11 @@ export const MODULE_RULES = [
  *   persistDir: keep Durable Object data there across restarts (otherwise in memory)
  *   assets: serve the staged app (true: dist/www, see scripts/lib/assets.mjs) or the
  *           given directory as static assets in front of the Worker
- *   corsOrigins: the origins that get CORS headers (KRAITER_CORS_ORIGINS; default none)
+ *   corsOrigins: the origins that get CORS headers (the Worker's KRAITER_CORS_ORIGINS);
+ *           default: this process's KRAITER_CORS_ORIGINS, so `npm start` and `npm run worker` pass it on
  */
-export function workerOptions({ keys, port, host = "127.0.0.1", persistDir, assets = false, scriptPath, corsOrigins = [] }) {
+export function workerOptions({ keys, port, host = "127.0.0.1", persistDir, assets = false, scriptPath, corsOrigins }) {
+  corsOrigins ??= String(process.env.KRAITER_CORS_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean);
   const options = {
     ...OFFLINE,
     name: "kraiter-segments",

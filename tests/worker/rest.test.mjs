@@ -141,7 +141,7 @@ describe("CORS", () => {
   });
 
   test("with KRAITER_CORS_ORIGINS unset, no origin gets CORS headers", async () => {
-    const plain = await startWorker({ keys: [KEY] });
+    const plain = await startWorker({ keys: [KEY], corsOrigins: [] });
     try {
       const response = await plain.call("GET", "/api/segments", { key: KEY, headers: { origin: ORIGIN } });
       assert.equal(response.status, 200);
