@@ -1,5 +1,5 @@
 // Types for the whole public API of kraiter-segments, written by hand so they
-// read like the manual (README.md "The API").
+// read like the manual (README.md, "The API").
 
 export type ErrorCode = "VALIDATION_ERROR" | "NOT_FOUND" | "CONFLICT" | "UNAUTHORISED" | "STORAGE_ERROR";
 
