@@ -4,6 +4,7 @@
 // main thread free. Every method posts one message and resolves with the
 // worker's answer; errors come back as KraiterErrors.
 import { KraiterError } from "./errors.js";
+import { COMMANDS, RESOURCES } from "./commands.js";
 import { makePage } from "./page.js";
 
 /**
@@ -42,36 +43,24 @@ class WorkerKraiter {
     this.#worker = worker;
     worker.addEventListener("message", ({ data }) => this.#receive(data));
     worker.addEventListener("error", (event) => this.#failAll(event.message || "the worker failed to load"));
-    const call = (method) => (...args) => this._send({ op: "call", method, args });
-    const paged = (method, withId) => (...args) => {
-      const fetch = (params) => this._send({ op: "call", method, args: withId ? [args[0], params] : [params] });
-      const params = (withId ? args[1] : args[0]) ?? {};
-      const wrap = (page) => makePage(page, (cursor) => fetch({ ...params, cursor }).then(wrap));
-      return fetch(params).then(wrap);
-    };
-    this.segments = {
-      create: call("segments.create"),
-      list: paged("segments.list", false),
-      get: call("segments.get"),
-      update: call("segments.update"),
-      delete: call("segments.delete"),
-      listMembers: paged("segments.listMembers", true),
-      compute: call("segments.compute"),
-      waitForCompute: call("segments.waitForCompute"),
-      preview: call("segments.preview"),
-    };
-    this.contacts = {
-      create: call("contacts.create"),
-      get: call("contacts.get"),
-      update: call("contacts.update"),
-      delete: call("contacts.delete"),
-      list: paged("contacts.list", false),
-      import: call("contacts.import"),
-    };
-    this.events = {
-      track: call("events.track"),
-      import: call("events.import"),
-    };
+    // One proxy method per SDK method of the command table (js/commands.js).
+    for (const resource of RESOURCES) this[resource] = {};
+    for (const command of COMMANDS) {
+      const method = command.name;
+      let fn;
+      if (command.paged) {
+        const withId = command.args[0] === "id";
+        fn = (...args) => {
+          const fetch = (params) => this._send({ op: "call", method, args: withId ? [args[0], params] : [params] });
+          const params = (withId ? args[1] : args[0]) ?? {};
+          const wrap = (page) => makePage(page, (cursor) => fetch({ ...params, cursor }).then(wrap));
+          return fetch(params).then(wrap);
+        };
+      } else {
+        fn = (...args) => this._send({ op: "call", method, args });
+      }
+      this[command.resource][command.method] = fn;
+    }
   }
 
   /** `{ contacts, events, segments, heapBytes }` of the engine in the worker. */

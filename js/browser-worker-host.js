@@ -5,14 +5,10 @@
 // making its own worker module that calls serveKraiter({ tasks }).
 import { Kraiter, KraiterError, memoryStorage } from "./browser.js";
 import { indexedDBStorage } from "./storage/indexeddb.js";
+import { SDK_METHODS } from "./commands.js";
 
-/** SDK methods the client may call, as "resource.method". */
-export const METHODS = new Set([
-  "segments.create", "segments.list", "segments.get", "segments.update", "segments.delete",
-  "segments.listMembers", "segments.compute", "segments.waitForCompute", "segments.preview",
-  "contacts.create", "contacts.get", "contacts.update", "contacts.delete", "contacts.list", "contacts.import",
-  "events.track", "events.import",
-]);
+/** SDK methods the client may call, as "resource.method": those of the command table (js/commands.js). */
+export const METHODS = new Set(SDK_METHODS);
 
 /**
  * @param {{ tasks?: Record<string, (kraiter: Kraiter, args: any, ctx: { progress(p: any): void }) => any> }} [options]

@@ -169,6 +169,55 @@ export class Core {
     return reply == null ? undefined : JSON.parse(reply);
   }
 
+  /**
+   * The text lane, for the Worker's Durable Object (js/worker/): a read
+   * whose input is JSON text, answered with the engine's reply text, with no
+   * JSON.parse or JSON.stringify of the input or the reply on the way.
+   * `inputText` must be exactly one well-formed JSON value (the Worker has
+   * parsed it); `id`, if given, becomes the entry's `id` (the path's id).
+   */
+  queryText(cmd, inputText, { id } = {}) {
+    const entry = this.#entryText(cmd, inputText, id, false);
+    try {
+      return this.#engine.query(entry);
+    } catch (e) {
+      throw fromCore(e);
+    }
+  }
+
+  /** The text lane's mutation: queued, planned, logged, committed; resolves to the reply text or null. */
+  mutateText(cmd, inputText, { id } = {}) {
+    return this.enqueue(async () => {
+      const entry = this.#entryText(cmd, inputText, id, true);
+      try {
+        this.#engine.plan(entry);
+      } catch (e) {
+        throw fromCore(e);
+      }
+      try {
+        await this.#storage.append(entry);
+      } catch (e) {
+        this.#engine.discard();
+        throw fromCore(e);
+      }
+      const reply = this.#engine.commit();
+      this.#logBytes += entry.length;
+      if (this.#logBytes > Math.max(COMPACT_MIN_BYTES, COMPACT_FACTOR * this.#snapshotBytes)) await this.#compact(false);
+      this.#scheduleIdleCompaction();
+      return reply ?? null;
+    });
+  }
+
+  /** `{"cmd":…,"now":…,"seed":[…],"id":…,"input":<inputText>}`, the input spliced in as it is. */
+  #entryText(cmd, inputText, id, seed) {
+    this.#checkOpen();
+    let text = `{"cmd":${JSON.stringify(cmd)},"now":${this.now()}`;
+    if (seed) text += `,"seed":[${randomSeed().join(",")}]`;
+    if (id !== undefined) text += `,"id":${JSON.stringify(String(id))}`;
+    if (inputText !== undefined && inputText !== null) text += `,"input":${inputText}`;
+    return `${text}}`;
+  }
+
   #scheduleIdleCompaction() {
     if (this.#idleTimer !== null) clearTimeout(this.#idleTimer);
     this.#idleTimer = setTimeout(() => {

@@ -1,18 +1,8 @@
-// kraiter.events: track one event, or import many in one transaction.
+// kraiter.events: track one event, or import many in one transaction. Both
+// methods are derived from their entries in the command table (js/commands.js).
 
-export class Events {
-  #core;
+import { deriveMethods, Resource } from "./resource.js";
 
-  constructor(core) {
-    this.#core = core;
-  }
+export class Events extends Resource {}
 
-  async track(input) {
-    return this.#core.mutate("events.track", input);
-  }
-
-  /** Adds events; returns `{ imported, contactsCreated }`. */
-  async import(records) {
-    return this.#core.mutate("events.import", records);
-  }
-}
+deriveMethods(Events, "events");

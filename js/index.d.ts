@@ -64,6 +64,8 @@ export interface Segment {
   computedAt: string | null;
   createdAt: string;
   updatedAt: string;
+  /** `new`: never computed; `computing`: a compute is queued or running; `ready`: computed. */
+  status: "new" | "computing" | "ready";
 }
 
 export interface Member {
@@ -126,7 +128,7 @@ export interface SegmentsResource {
   compute(id: string): Promise<ComputeReceipt>;
   /** Resolves once no computation of the segment is queued or running. */
   waitForCompute(id: string): Promise<Segment>;
-  /** Counts and samples members without storing anything. */
+  /** Counts and samples members without storing anything. `limit` 0 to 100 (default 20); 0 answers the count alone. */
   preview(rules: Rules, options?: { limit?: number }): Promise<Preview>;
 }
 
@@ -138,6 +140,8 @@ export interface ContactInput {
 export interface ContactsResource {
   create(input: ContactInput): Promise<Contact>;
   get(id: string): Promise<Contact>;
+  /** The contact with this email, compared case-insensitively; NOT_FOUND if there is none. */
+  getByEmail(email: string): Promise<Contact>;
   /** Properties merge key by key; a key set to `null` is removed. */
   update(id: string, patch: { email?: string; properties?: Properties }): Promise<Contact>;
   delete(id: string): Promise<void>;

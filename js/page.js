@@ -18,8 +18,11 @@ export function makePage(page, fetchNext) {
   return page;
 }
 
-/** A list command's first page, each page able to fetch the next. */
-export function queryPages(core, cmd, input, params) {
-  const page = (cursor) => makePage(core.query(cmd, { ...input, cursor, limit: params?.limit }), (next) => Promise.resolve(page(next)));
+/**
+ * A list command's first page, each page able to fetch the next; `shape`
+ * (optional) rewrites each page as it is read.
+ */
+export function queryPages(core, cmd, input, params, shape = (page) => page) {
+  const page = (cursor) => makePage(shape(core.query(cmd, { ...input, cursor, limit: params?.limit })), (next) => Promise.resolve(page(next)));
   return page(params?.cursor);
 }

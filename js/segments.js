@@ -1,50 +1,34 @@
 // kraiter.segments: the SDK surface of the Kraiter Segments API. Rule logic
-// lives in Rust; this file shapes calls and owns the compute queue:
-// `compute` answers at once and runs after, calls made while one is queued
-// coalesce, `delete` cancels a queued run, `waitForCompute` waits for it.
+// lives in Rust and the plain methods are derived from the command table
+// (js/commands.js); this file owns the compute queue: `compute` answers at
+// once and runs after, calls made while one is queued coalesce, `delete`
+// cancels a queued run, `waitForCompute` waits for it. While a compute of a
+// segment is queued or running, the segment reads with `status: "computing"`
+// (the engine itself says "new" or "ready").
 
-import { queryPages } from "./page.js";
-
-const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+import { deriveMethods, Resource, SHAPE, SHAPE_TEXT } from "./resource.js";
 
 /** Runs `fn` on the next task: setImmediate in Node (setTimeout(0) waits 1 ms there). */
 const nextTask = typeof setImmediate === "function" ? setImmediate : (fn) => setTimeout(fn, 0);
 
-export class Segments {
+/** Commands whose answer is a Segment or a page of them, so the overlay applies. */
+const RETURNS_SEGMENTS = new Set(["segments.create", "segments.get", "segments.update", "segments.list"]);
+
+export class Segments extends Resource {
   #core;
   /** segment id → the queued (not yet started) job */
   #queued = new Map();
-  /** segment id → promise of the latest job, queued or running */
+  /** segment id → promise of the latest job, while it is queued or running */
   #latest = new Map();
 
   constructor(core) {
+    super(core);
     this.#core = core;
-  }
-
-  async create(input) {
-    return this.#core.mutate("segments.create", input);
-  }
-
-  async list(params = {}) {
-    return queryPages(this.#core, "segments.list", {}, params);
-  }
-
-  async get(id) {
-    return this.#core.query("segments.get", { id });
-  }
-
-  async update(id, patch = {}) {
-    const input = isObject(patch) ? { ...patch, id } : { id, name: patch };
-    return this.#core.mutate("segments.update", input);
   }
 
   async delete(id) {
     await this.#core.mutate("segments.delete", { id });
     this.#queued.delete(id);
-  }
-
-  async listMembers(id, params = {}) {
-    return queryPages(this.#core, "segments.listMembers", { id }, params);
   }
 
   async compute(id) {
@@ -57,15 +41,18 @@ export class Segments {
     this.#queued.set(id, job);
     // Start on a later task, so calls made in the same turn coalesce.
     const started = new Promise((resolve) => nextTask(resolve));
-    job.done = started.then(() =>
+    const done = started.then(() =>
       this.#core.enqueue(async () => {
         if (this.#queued.get(id) !== job) return; // cancelled by delete
         this.#queued.delete(id);
         await this.#core.mutateNow("segments.compute", { id });
       }),
     );
-    job.done.catch(() => {}); // reported through waitForCompute
-    this.#latest.set(id, job.done);
+    this.#latest.set(id, done);
+    // Reported through waitForCompute; here only: no longer "computing".
+    done.catch(() => {}).then(() => {
+      if (this.#latest.get(id) === done) this.#latest.delete(id);
+    });
     return { ...job.receipt };
   }
 
@@ -81,7 +68,27 @@ export class Segments {
     return this.get(id);
   }
 
-  async preview(rules, options = {}) {
-    return this.#core.query("segments.preview", { rules, limit: options?.limit });
+  /** A segment with a compute queued or running reads as "computing". */
+  #overlay(segment) {
+    if (segment && this.#latest.has(segment.id)) segment.status = "computing";
+    return segment;
+  }
+
+  [SHAPE](command, result) {
+    if (!RETURNS_SEGMENTS.has(command.name)) return result;
+    if (command.paged) {
+      result.data.forEach((s) => this.#overlay(s));
+      return result;
+    }
+    return this.#overlay(result);
+  }
+
+  [SHAPE_TEXT](command, text) {
+    // Parsed only while some compute is in flight: the reply is engine
+    // output, bounded in depth, and most answers pass through untouched.
+    if (this.#latest.size === 0 || text === null || !RETURNS_SEGMENTS.has(command.name)) return text;
+    return JSON.stringify(this[SHAPE](command, JSON.parse(text)));
   }
 }
+
+deriveMethods(Segments, "segments");

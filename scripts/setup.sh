@@ -2,7 +2,8 @@
 # Installs what a fresh machine lacks, and costs seconds when all is there:
 # the wasm32 Rust target, the wasm-bindgen CLI at exactly the crate's version,
 # Debian's Chromium and ChromeDriver (browser tests and benches), cargo-fuzz
-# (the fuzz smoke), and the npm dependencies from the lock file.
+# (the fuzz smoke), schemathesis in .venv/ (the REST API fuzzing in npm
+# test), and the npm dependencies from the lock file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,6 +31,14 @@ if ! cargo +nightly --version >/dev/null 2>&1; then
 fi
 if [ "$(cargo fuzz --version 2>/dev/null | awk '{ print $2 }')" != "0.13.2" ]; then
   cargo install cargo-fuzz --version 0.13.2 --locked
+fi
+
+# schemathesis (PyPI), pinned, in .venv/: tests/worker/schemathesis.test.mjs
+# runs it against the Worker in workerd as part of npm test.
+SCHEMATHESIS_VERSION=4.32.5
+if [ "$(.venv/bin/schemathesis --version 2>/dev/null | awk '{ print $3 }')" != "$SCHEMATHESIS_VERSION" ]; then
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
 lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)

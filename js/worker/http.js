@@ -30,9 +30,9 @@ export function json(status, body, headers = {}) {
 }
 
 /** A Response from an already serialised JSON body (null = no content). */
-export function jsonText(status, text) {
-  if (text === null || status === 204) return new Response(null, { status });
-  return new Response(text, { status, headers: { "content-type": "application/json; charset=utf-8" } });
+export function jsonText(status, text, headers = {}) {
+  if (text === null || status === 204) return new Response(null, { status, headers });
+  return new Response(text, { status, headers: { "content-type": "application/json; charset=utf-8", ...headers } });
 }
 
 /**
@@ -66,9 +66,14 @@ export async function readBody(request) {
   return out;
 }
 
-/** Bytes → JSON value: malformed UTF-8 or JSON is 400 VALIDATION_ERROR; no bytes read as `undefined`. */
-export function parseJson(bytes) {
-  if (bytes.byteLength === 0) return undefined;
+/**
+ * Bytes → the body's JSON text, checked: malformed UTF-8 or JSON is 400
+ * VALIDATION_ERROR; no bytes read as `{ text: undefined }`. Returns the text
+ * (what the engine receives) and the parsed value (for the shape check only).
+ * JSON.parse handles any nesting depth; nothing here walks the value.
+ */
+export function readJson(bytes) {
+  if (bytes.byteLength === 0) return { text: undefined, value: undefined };
   let text;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -76,7 +81,7 @@ export function parseJson(bytes) {
     throw new HttpError(400, "VALIDATION_ERROR", "The request body is not valid UTF-8", [{ path: "body", message: "not valid UTF-8" }]);
   }
   try {
-    return JSON.parse(text);
+    return { text, value: JSON.parse(text) };
   } catch (error) {
     throw new HttpError(400, "VALIDATION_ERROR", "The request body is not valid JSON", [{ path: "body", message: error.message }]);
   }

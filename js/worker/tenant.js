@@ -9,7 +9,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { Kraiter } from "../workerd.js";
 import { durableObjectStorage } from "../storage/durable-object.js";
-import { OPERATIONS } from "./operations.js";
+import { COMMAND } from "../commands.js";
+import { runOperation } from "./operations.js";
 
 const PENDING = "worker/pending-compute/"; // + segment id → queuedAt
 const RECOVERY_DELAY_MS = 60_000;
@@ -27,17 +28,19 @@ export class TenantObject extends DurableObject {
   }
 
   /**
-   * RPC from the Worker: runs one operation and answers `{ status, text }`,
-   * `text` being the JSON body (null for no content). Errors come back as the
-   * envelope, never as a thrown exception, so their code and details survive RPC.
+   * RPC from the Worker: runs one command of the table (js/commands.js) and
+   * answers `{ status, text }`, `text` being the JSON body (null for no
+   * content). Only strings and small objects cross RPC: the body arrives as
+   * its text (`bodyText`) and the engine's reply goes back as its text.
+   * Errors come back as the envelope, never as a thrown exception, so their
+   * code and details survive RPC.
    */
-  async handle(op, input) {
-    const operation = OPERATIONS[op];
-    if (!operation) return envelope(500, "INTERNAL_ERROR", `Unknown operation ${op}`);
+  async handle(name, request) {
+    const command = COMMAND[name];
+    if (!command?.rest) return envelope(500, "INTERNAL_ERROR", `Unknown operation ${name}`);
     try {
       const kraiter = await this.#kraiter();
-      const { status, body } = await operation(kraiter, input, this);
-      return { status, text: body === undefined ? null : JSON.stringify(body) };
+      return await runOperation(kraiter, command, request, this);
     } catch (error) {
       return errorResult(error);
     }

@@ -23,12 +23,15 @@ export const MODULE_RULES = [
 
 /**
  * @param {{ keys: string[], port?: number, host?: string, persistDir?: string,
- *           assets?: boolean, scriptPath?: string }} options
+ *           assets?: boolean, scriptPath?: string, corsOrigins?: string[] }} options
  *   persistDir: keep Durable Object data there across restarts (otherwise in memory)
  *   assets: serve the staged app (true: dist/www, see scripts/lib/assets.mjs) or the
  *           given directory as static assets in front of the Worker
+ *   corsOrigins: the origins that get CORS headers (the Worker's KRAITER_CORS_ORIGINS);
+ *           default: this process's KRAITER_CORS_ORIGINS, so `npm start` and `npm run worker` pass it on
  */
-export function workerOptions({ keys, port, host = "127.0.0.1", persistDir, assets = false, scriptPath }) {
+export function workerOptions({ keys, port, host = "127.0.0.1", persistDir, assets = false, scriptPath, corsOrigins }) {
+  corsOrigins ??= String(process.env.KRAITER_CORS_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean);
   const options = {
     ...OFFLINE,
     name: "kraiter-segments",
@@ -37,7 +40,7 @@ export function workerOptions({ keys, port, host = "127.0.0.1", persistDir, asse
     scriptPath: scriptPath ?? join(ROOT, "js/worker/index.js"),
     modulesRules: MODULE_RULES,
     compatibilityDate: COMPATIBILITY_DATE,
-    bindings: { KRAITER_API_KEYS: keys.join(",") },
+    bindings: { KRAITER_API_KEYS: keys.join(","), ...(corsOrigins.length && { KRAITER_CORS_ORIGINS: corsOrigins.join(",") }) },
     durableObjects: { TENANTS: { className: "TenantObject", useSQLite: true } },
     durableObjectsPersist: persistDir ?? false,
   };

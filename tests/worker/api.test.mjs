@@ -1,4 +1,4 @@
-// The REST API (SPEC.md section 4) against the Worker in real workerd: every
+// The REST API (README.md "The REST API") against the Worker in real workerd: every
 // route with its status codes and the error envelope, auth, limits on list
 // pages and bodies, 404/405, and compute answering 202 with members appearing.
 import { test, before, after, describe } from "node:test";
@@ -310,12 +310,12 @@ describe("HTTP errors", () => {
   });
   test("a wrong method is 405 with an Allow header", async () => {
     for (const [method, path, allow] of [
-      ["PUT", "/api/segments", "GET, POST"],
-      ["DELETE", "/api/segments", "GET, POST"],
-      ["POST", "/api/segments/seg_x", "GET, PATCH, DELETE"],
-      ["GET", "/api/segments/seg_x/compute", "POST"],
-      ["GET", "/api/events", "POST"],
-      ["PUT", "/api/contacts/cnt_x", "GET, PATCH, DELETE"],
+      ["PUT", "/api/segments", "GET, HEAD, POST, OPTIONS"],
+      ["DELETE", "/api/segments", "GET, HEAD, POST, OPTIONS"],
+      ["POST", "/api/segments/seg_x", "GET, HEAD, PATCH, DELETE, OPTIONS"],
+      ["GET", "/api/segments/seg_x/compute", "POST, OPTIONS"],
+      ["GET", "/api/events", "POST, OPTIONS"],
+      ["PUT", "/api/contacts/cnt_x", "GET, HEAD, PATCH, DELETE, OPTIONS"],
     ]) {
       const response = await call(method, path, { body: {} });
       assertError(response, 405, "METHOD_NOT_ALLOWED");

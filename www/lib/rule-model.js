@@ -1,8 +1,10 @@
-// What the rule builder knows about the rule language (SPEC.md section 3),
+// What the rule builder knows about the rule language (README.md "Rule language"),
 // with no DOM: field kinds, which ops each takes, and how a condition's
 // `value` is shown in the form and read back. The builder edits the rule
 // JSON itself, so the JSON view round-trips; the codecs here guarantee that
 // reading back what is shown gives the same value (tests/www-rule-model.test.mjs).
+
+import { LONG_OPS } from "../../js/rule-ops.js";
 
 export const FIELD_KINDS = [
   { kind: "property", label: "Property", prefix: "properties." },
@@ -26,12 +28,11 @@ export const PROPERTY_OPS = [
 
 export const EVENT_OPS = [["occurred", "occurred"], ["not_occurred", "did not occur"]];
 
-/** Long spellings the API accepts; the builder shows them in the short form. */
-export const LONG_OPS = {
-  equals: "eq", not_equals: "neq", notEquals: "neq", greaterThan: "gt", greaterThanOrEquals: "gte",
-  lessThan: "lt", lessThanOrEquals: "lte", notContains: "not_contains", startsWith: "starts_with",
-  endsWith: "ends_with", notExists: "not_exists",
-};
+/**
+ * Long spellings the API accepts; the builder shows them in the short form.
+ * One list shared with the engine's checks (js/rule-ops.js; see README.md).
+ */
+export { LONG_OPS };
 
 export const WITHIN_UNITS = [["m", "minutes"], ["h", "hours"], ["d", "days"], ["w", "weeks"]];
 

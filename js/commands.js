@@ -1,0 +1,150 @@
+// The one command table: every SDK operation declared once, with its engine
+// command, whether it is a mutation or a query, its REST route and its success
+// status. The SDK resource classes (segments.js, contacts.js, events.js), the
+// Web Worker proxy (browser-client.js, browser-worker-host.js), and the
+// Worker's routes, operations and OpenAPI document (js/worker/) are all derived
+// from it, so an operation cannot exist in one of them and be missing in
+// another (tests/sdk/commands.test.mjs checks each). See ARCHITECTURE.md.
+
+/**
+ * Each entry:
+ * - `name`: `resource.method` of the SDK (and of the Worker proxy's messages).
+ * - `cmd`: the engine command, or null for an operation the SDK does itself.
+ * - `kind`: "mutation" (queued, logged), "query" (read), or "sdk" (SDK logic
+ *   around the engine: compute's queue, waitForCompute).
+ * - `args`: the SDK method's parameters, which say how they become engine input:
+ *   `input` / `records` (the argument itself), `id` (`{ id }`), `patch` (merged
+ *   with the id; a non-object patch becomes `{ [patchKey]: patch }`), `params`
+ *   (list `{ cursor, limit }`), `rules` + `options` (`{ rules, limit }`), `email`.
+ * - `paged`: answers a page; the SDK's page is `for await`-iterable.
+ * - `rest`: the REST route. `body`: "object" or "array" (the body is the engine
+ *   input), absent for none. `query`: the query parameters it takes, in
+ *   QUERY_PARAMS. `when`: the query parameter that selects this operation on a
+ *   path and method it shares. `answer: "page"`: a single result answered as a
+ *   page of one (or of none, for NOT_FOUND). `status`: the success status.
+ */
+export const COMMANDS = [
+  {
+    name: "segments.create", cmd: "segments.create", kind: "mutation", args: ["input"],
+    rest: { method: "POST", path: "/api/segments", body: "object", status: 201 },
+  },
+  {
+    name: "segments.list", cmd: "segments.list", kind: "query", args: ["params"], paged: true,
+    rest: { method: "GET", path: "/api/segments", query: ["limit", "cursor"], status: 200 },
+  },
+  {
+    name: "segments.get", cmd: "segments.get", kind: "query", args: ["id"],
+    rest: { method: "GET", path: "/api/segments/:id", status: 200 },
+  },
+  {
+    name: "segments.update", cmd: "segments.update", kind: "mutation", args: ["id", "patch"], patchKey: "name",
+    rest: { method: "PATCH", path: "/api/segments/:id", body: "object", status: 200 },
+  },
+  {
+    name: "segments.delete", cmd: "segments.delete", kind: "mutation", args: ["id"],
+    rest: { method: "DELETE", path: "/api/segments/:id", status: 204 },
+  },
+  {
+    name: "segments.listMembers", cmd: "segments.listMembers", kind: "query", args: ["id", "params"], paged: true,
+    rest: { method: "GET", path: "/api/segments/:id/members", query: ["limit", "cursor"], status: 200 },
+  },
+  {
+    name: "segments.compute", cmd: "segments.compute", kind: "sdk", args: ["id"],
+    rest: { method: "POST", path: "/api/segments/:id/compute", status: 202 },
+  },
+  { name: "segments.waitForCompute", cmd: null, kind: "sdk", args: ["id"] },
+  {
+    name: "segments.preview", cmd: "segments.preview", kind: "query", args: ["rules", "options"],
+    rest: { method: "POST", path: "/api/segments/preview", body: "object", status: 200 },
+  },
+  {
+    name: "contacts.create", cmd: "contacts.create", kind: "mutation", args: ["input"],
+    rest: { method: "POST", path: "/api/contacts", body: "object", status: 201 },
+  },
+  {
+    name: "contacts.get", cmd: "contacts.get", kind: "query", args: ["id"],
+    rest: { method: "GET", path: "/api/contacts/:id", status: 200 },
+  },
+  {
+    name: "contacts.getByEmail", cmd: "contacts.getByEmail", kind: "query", args: ["email"],
+    rest: { method: "GET", path: "/api/contacts", query: ["email", "limit"], when: "email", answer: "page", status: 200 },
+  },
+  {
+    name: "contacts.update", cmd: "contacts.update", kind: "mutation", args: ["id", "patch"], patchKey: "properties",
+    rest: { method: "PATCH", path: "/api/contacts/:id", body: "object", status: 200 },
+  },
+  {
+    name: "contacts.delete", cmd: "contacts.delete", kind: "mutation", args: ["id"],
+    rest: { method: "DELETE", path: "/api/contacts/:id", status: 204 },
+  },
+  {
+    name: "contacts.list", cmd: "contacts.list", kind: "query", args: ["params"], paged: true,
+    rest: { method: "GET", path: "/api/contacts", query: ["limit", "cursor"], status: 200 },
+  },
+  {
+    name: "contacts.import", cmd: "contacts.import", kind: "mutation", args: ["records"],
+    rest: { method: "POST", path: "/api/contacts/import", body: "array", status: 200 },
+  },
+  {
+    name: "events.track", cmd: "events.track", kind: "mutation", args: ["input"],
+    rest: { method: "POST", path: "/api/events", body: "object", status: 201 },
+  },
+  {
+    name: "events.import", cmd: "events.import", kind: "mutation", args: ["records"],
+    rest: { method: "POST", path: "/api/events/import", body: "array", status: 200 },
+  },
+];
+
+for (const c of COMMANDS) {
+  [c.resource, c.method] = c.name.split(".");
+  Object.freeze(c);
+}
+Object.freeze(COMMANDS);
+
+/** name → command. */
+export const COMMAND = Object.freeze(Object.fromEntries(COMMANDS.map((c) => [c.name, c])));
+
+/** The SDK methods, as "resource.method": what the Web Worker proxy may call. */
+export const SDK_METHODS = Object.freeze(COMMANDS.map((c) => c.name));
+
+/** The three SDK resources, in order. */
+export const RESOURCES = Object.freeze([...new Set(COMMANDS.map((c) => c.resource))]);
+
+/**
+ * Query parameters of the REST routes, with what the Worker accepts: `limit`
+ * is an integer in [minimum, maximum]; the others are strings (`cursor` is
+ * the `nextCursor` of the previous page; empty means none).
+ */
+export const QUERY_PARAMS = Object.freeze({
+  limit: Object.freeze({ type: "integer", minimum: 1, maximum: 100, default: 20 }),
+  cursor: Object.freeze({ type: "string" }),
+  email: Object.freeze({ type: "string" }),
+});
+
+const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** The SDK method's arguments → the engine command's input. */
+export function engineInput(command, args) {
+  const [a, b] = args;
+  switch (command.args.join(",")) {
+    case "input":
+    case "records":
+      return a;
+    case "id":
+      return { id: a };
+    case "id,patch": {
+      const patch = b === undefined ? {} : b;
+      return isObject(patch) ? { ...patch, id: a } : { id: a, [command.patchKey]: patch };
+    }
+    case "params":
+      return { cursor: a?.cursor, limit: a?.limit };
+    case "id,params":
+      return { id: a, cursor: b?.cursor, limit: b?.limit };
+    case "rules,options":
+      return { rules: a, limit: b?.limit };
+    case "email":
+      return { email: a };
+    default:
+      throw new Error(`no input shape for ${command.name}`);
+  }
+}

@@ -1,0 +1,71 @@
+// How the SDK resource classes are derived from the command table
+// (js/commands.js): a base class that remembers its Core, the generic method
+// every table entry becomes, and the text lane the Worker's Durable Object
+// uses (request text in, engine reply text out, no parse/stringify between).
+// Resources with logic of their own (the segments compute queue) define those
+// methods themselves and hook their results through SHAPE / SHAPE_TEXT.
+
+import { COMMANDS, engineInput } from "./commands.js";
+import { queryPages } from "./page.js";
+
+const cores = new WeakMap(); // resource instance → Core
+
+/** Hook a resource may define: (command, result) → result, for every derived method's result and page. */
+export const SHAPE = Symbol("kraiter.shape");
+/** Hook a resource may define: (command, replyText) → replyText, for the text lane. */
+export const SHAPE_TEXT = Symbol("kraiter.shapeText");
+
+export class Resource {
+  constructor(core) {
+    cores.set(this, core);
+  }
+}
+
+/** Runs one command's SDK method on a core: its input, its queue, its pages. */
+function call(resource, command, args) {
+  const core = cores.get(resource);
+  const shape = resource[SHAPE] ? (result) => resource[SHAPE](command, result) : (result) => result;
+  if (command.paged) {
+    const withId = command.args[0] === "id";
+    return queryPages(core, command.cmd, withId ? { id: args[0] } : {}, withId ? args[1] : args[0], shape);
+  }
+  const input = engineInput(command, args);
+  // A command answered 204 over REST returns nothing in the SDK too.
+  if (command.rest?.status === 204) return core.mutate(command.cmd, input).then(() => undefined);
+  if (command.kind === "mutation") return core.mutate(command.cmd, input).then(shape);
+  return shape(core.query(command.cmd, input));
+}
+
+/**
+ * Defines on `Class.prototype` every method of `resource` in the command
+ * table that the class does not define itself. A table entry of kind "sdk"
+ * has logic of its own, so the class must define it.
+ */
+export function deriveMethods(Class, resource) {
+  for (const command of COMMANDS) {
+    if (command.resource !== resource || Object.hasOwn(Class.prototype, command.method)) continue;
+    if (command.kind === "sdk") throw new Error(`${Class.name} must define ${command.method}() itself`);
+    const { [command.method]: method } = {
+      async [command.method](...args) {
+        return call(this, command, args);
+      },
+    };
+    Object.defineProperty(Class.prototype, command.method, { value: method, writable: true, configurable: true });
+  }
+}
+
+/**
+ * The text lane: runs `command` on `kraiter` with its input given as JSON
+ * text (which the caller has checked is one well-formed JSON value) and the
+ * path id, if any, as the entry's `id`; resolves to the engine's reply text
+ * (null for none). Rejects with a KraiterError as the SDK does.
+ */
+export async function runText(kraiter, command, inputText, id) {
+  const resource = kraiter[command.resource];
+  const core = cores.get(resource);
+  const options = id === undefined ? {} : { id };
+  const text = command.kind === "mutation"
+    ? await core.mutateText(command.cmd, inputText, options)
+    : core.queryText(command.cmd, inputText, options);
+  return resource[SHAPE_TEXT] ? resource[SHAPE_TEXT](command, text) : text;
+}

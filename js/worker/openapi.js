@@ -1,0 +1,395 @@
+// The OpenAPI 3.1 document of the REST API, served at GET /api/openapi.json
+// (public: it describes the API, not a tenant's data) and read by
+// schemathesis in tests/worker/schemathesis.test.mjs. Its paths, methods,
+// query parameters and success statuses are derived from the command table
+// (js/commands.js) and its rule ops from js/rule-ops.js, so the document
+// cannot drift from the routes; the schemas below follow README.md.
+import { COMMANDS, QUERY_PARAMS } from "../commands.js";
+import { ALL_OP_SPELLINGS, EVENT_OP_NAMES, LONG_OPS, PROPERTY_OP_NAMES } from "../rule-ops.js";
+import { MAX_BODY_BYTES } from "./http.js";
+
+const ref = (name) => ({ $ref: `#/components/schemas/${name}` });
+const ISO = { type: "string", format: "date-time" };
+const id = (prefix) => ({ type: "string", pattern: `^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$` });
+const page = (item) => ({
+  type: "object",
+  additionalProperties: false,
+  required: ["data", "nextCursor"],
+  properties: { data: { type: "array", items: ref(item) }, nextCursor: { type: ["string", "null"] } },
+});
+const scalar = { type: ["string", "number", "boolean"] };
+const properties = { type: "object", description: "Any JSON values.", additionalProperties: true };
+const email = { type: "string", minLength: 3, maxLength: 320, pattern: "^[^\\s@]+@[^\\s@]+$", description: "`@` with text on both sides, no spaces; compared case-insensitively." };
+
+/** Every spelling (canonical and long) of the given canonical ops. */
+const spellingsOf = (ops) => [...ops, ...Object.keys(LONG_OPS).filter((long) => ops.includes(LONG_OPS[long]))];
+const PROPERTY_FIELD = {
+  type: "string",
+  pattern: "^(properties\\..+|email|createdAt|updatedAt|suppressed)$",
+  description: "`properties.<key>` (the key is everything after the first dot) or a system field.",
+};
+const isoDate = { type: "string", anyOf: [{ format: "date" }, { format: "date-time" }], description: "An ISO 8601 date or date-time (README.md lists the spellings)" };
+/** The property ops by the value they take (none: `exists`, `not_exists`). */
+const OP_CLASSES = [
+  ["equality", ["eq", "neq"], scalar],
+  ["list", ["in", "not_in"], { type: "array", minItems: 1, maxItems: 10000, items: scalar }],
+  ["order", ["gt", "gte", "lt", "lte"], { oneOf: [{ type: "number" }, isoDate] }],
+  ["text", ["contains", "not_contains", "starts_with", "ends_with"], { type: "string", minLength: 1 }],
+  ["date", ["before", "after"], isoDate],
+  ["presence", ["exists", "not_exists"], null],
+].map(([name, ops, value]) => [name, spellingsOf(ops), value]);
+if (OP_CLASSES.flatMap(([, ops]) => ops).length + spellingsOf(EVENT_OP_NAMES).length !== ALL_OP_SPELLINGS.length) {
+  throw new Error("openapi.js: an op of js/rule-ops.js is in no condition class");
+}
+
+const schemas = {
+  Error: {
+    type: "object",
+    additionalProperties: false,
+    required: ["error"],
+    properties: {
+      error: {
+        type: "object",
+        additionalProperties: false,
+        required: ["code", "message"],
+        properties: {
+          code: { enum: ["VALIDATION_ERROR", "UNAUTHORISED", "NOT_FOUND", "METHOD_NOT_ALLOWED", "CONFLICT", "PAYLOAD_TOO_LARGE", "STORAGE_ERROR", "INTERNAL_ERROR"] },
+          message: { type: "string" },
+          details: {
+            type: "array",
+            maxItems: 100,
+            items: {
+              type: "object",
+              additionalProperties: false,
+              required: ["path", "message"],
+              properties: {
+                path: { type: "string", description: "Where in the input: `rules.conditions[1].op`, `[3].email`, `query.limit`, `body`." },
+                message: { type: "string" },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+
+  // Rules as a client writes them: long op spellings and a bare array allowed.
+  Rules: {
+    description: "A group, or a bare array meaning an `and` group. Groups nest up to 32 deep; at most 1,000 conditions.",
+    oneOf: [ref("Group"), { type: "array", minItems: 1, items: ref("RuleNode") }],
+  },
+  RuleNode: { oneOf: [ref("Group"), ref("Condition")] },
+  Group: {
+    type: "object",
+    additionalProperties: false,
+    required: ["operator", "conditions"],
+    properties: { operator: { enum: ["and", "or"] }, conditions: { type: "array", minItems: 1, items: ref("RuleNode") } },
+  },
+  Condition: {
+    description: "A condition on a property or system field, or on an event name. Which `value` an op takes is modelled per op.",
+    oneOf: OP_CLASSES.map(([name]) => ref(`Condition.${name}`)).concat(ref("Condition.event")),
+  },
+  ...Object.fromEntries(OP_CLASSES.map(([name, ops, value]) => [`Condition.${name}`, {
+    type: "object",
+    additionalProperties: false,
+    required: value ? ["field", "op", "value"] : ["field", "op"],
+    properties: { field: PROPERTY_FIELD, op: { enum: ops }, ...(value && { value }) },
+  }])),
+  "Condition.event": {
+    type: "object",
+    additionalProperties: false,
+    required: ["field", "op"],
+    properties: {
+      field: { type: "string", pattern: "^events\\..{1,200}$", description: "`events.<name>`; names are case-sensitive." },
+      op: { enum: spellingsOf(EVENT_OP_NAMES) },
+      within: { type: "string", pattern: "^[1-9][0-9]{0,3}[mhdw]$", description: "`30m`, `2h`, `7d`, `1w`: at most 3650 days." },
+    },
+  },
+
+  // Rules as the API returns them: canonical.
+  CanonicalGroup: {
+    type: "object",
+    additionalProperties: false,
+    required: ["operator", "conditions"],
+    properties: {
+      operator: { enum: ["and", "or"] },
+      conditions: { type: "array", items: { oneOf: [ref("CanonicalGroup"), ref("CanonicalCondition")] } },
+    },
+  },
+  CanonicalCondition: {
+    type: "object",
+    additionalProperties: false,
+    required: ["field", "op"],
+    properties: {
+      field: { type: "string" },
+      op: { enum: [...PROPERTY_OP_NAMES, ...EVENT_OP_NAMES] },
+      value: { oneOf: [scalar, { type: "array", items: scalar }] },
+      within: { type: "string" },
+    },
+  },
+
+  Segment: {
+    type: "object",
+    additionalProperties: false,
+    required: ["id", "name", "rules", "memberCount", "computedAt", "createdAt", "updatedAt", "status"],
+    properties: {
+      id: id("seg"),
+      name: { type: "string" },
+      rules: ref("CanonicalGroup"),
+      memberCount: { type: "integer", minimum: 0 },
+      computedAt: { ...ISO, type: ["string", "null"] },
+      createdAt: ISO,
+      updatedAt: ISO,
+      status: { enum: ["new", "computing", "ready"], description: "`new`: never computed; `computing`: a compute is queued or running; `ready`: computed." },
+    },
+  },
+  SegmentCreate: {
+    type: "object",
+    additionalProperties: false,
+    required: ["name", "rules"],
+    properties: { name: { type: "string", minLength: 1, maxLength: 200, pattern: "\\S" }, rules: ref("Rules") },
+  },
+  SegmentUpdate: {
+    type: "object",
+    additionalProperties: false,
+    description: "Does not recompute membership.",
+    properties: { name: { type: "string", minLength: 1, maxLength: 200, pattern: "\\S" }, rules: ref("Rules") },
+  },
+  SegmentPage: page("Segment"),
+  Member: {
+    type: "object",
+    additionalProperties: false,
+    required: ["id", "email", "properties", "joinedAt"],
+    properties: { id: id("cnt"), email: { type: "string" }, properties, joinedAt: ISO },
+  },
+  MemberPage: page("Member"),
+  ComputeReceipt: {
+    type: "object",
+    additionalProperties: false,
+    required: ["segmentId", "status", "queuedAt"],
+    properties: { segmentId: id("seg"), status: { const: "computing" }, queuedAt: ISO },
+  },
+  PreviewRequest: {
+    type: "object",
+    additionalProperties: false,
+    required: ["rules"],
+    properties: {
+      rules: ref("Rules"),
+      limit: { type: "integer", minimum: 0, maximum: 100, default: 20, description: "Sample size; 0 answers the count alone." },
+    },
+  },
+  Preview: {
+    type: "object",
+    additionalProperties: false,
+    required: ["count", "sample"],
+    properties: { count: { type: "integer", minimum: 0 }, sample: { type: "array", maxItems: 100, items: ref("Member") } },
+  },
+
+  Contact: {
+    type: "object",
+    additionalProperties: false,
+    required: ["id", "email", "properties", "suppressed", "createdAt", "updatedAt"],
+    properties: { id: id("cnt"), email: { type: "string" }, properties, suppressed: { type: "boolean" }, createdAt: ISO, updatedAt: ISO },
+  },
+  ContactCreate: {
+    type: "object",
+    additionalProperties: false,
+    required: ["email"],
+    properties: { email, properties },
+  },
+  ContactUpdate: {
+    type: "object",
+    additionalProperties: false,
+    description: "Properties merge key by key; a key set to null is removed.",
+    properties: { email, properties },
+  },
+  ContactPage: page("Contact"),
+  ContactImport: { type: "array", items: ref("ContactCreate"), description: "Upserted by email, all or nothing." },
+  ContactImportResult: {
+    type: "object",
+    additionalProperties: false,
+    required: ["created", "updated"],
+    properties: { created: { type: "integer", minimum: 0 }, updated: { type: "integer", minimum: 0 } },
+  },
+
+  Event: {
+    type: "object",
+    additionalProperties: false,
+    required: ["id", "name", "contactId", "properties", "timestamp", "createdAt"],
+    properties: { id: id("evt"), name: { type: "string" }, contactId: id("cnt"), properties, timestamp: ISO, createdAt: ISO },
+  },
+  EventInput: {
+    type: "object",
+    additionalProperties: false,
+    required: ["name"],
+    description: "Exactly one of contactId and email; an unknown email creates the contact.",
+    oneOf: [{ required: ["contactId"] }, { required: ["email"] }],
+    properties: {
+      name: { type: "string", minLength: 1, maxLength: 200 },
+      contactId: { type: "string" },
+      email,
+      properties,
+      timestamp: {
+        oneOf: [
+          { type: "string", anyOf: [{ format: "date" }, { format: "date-time" }], description: "ISO 8601 date or date-time" },
+          { type: "number", minimum: -62167219200000, maximum: 253402300799999, description: "epoch milliseconds" },
+        ],
+      },
+    },
+  },
+  EventImport: { type: "array", items: ref("EventInput"), description: "All or nothing." },
+  EventImportResult: {
+    type: "object",
+    additionalProperties: false,
+    required: ["imported", "contactsCreated"],
+    properties: { imported: { type: "integer", minimum: 0 }, contactsCreated: { type: "integer", minimum: 0 } },
+  },
+};
+
+/** Per command: summary, request body schema, success schema, which error statuses it adds, its links. */
+const DOCS = {
+  "segments.create": {
+    summary: "Create a segment", body: "SegmentCreate", answer: "Segment", links: "segment",
+    example: { name: "Active Pro Users", rules: { operator: "and", conditions: [{ field: "properties.plan", op: "in", value: ["pro", "enterprise"] }, { field: "events.login", op: "occurred", within: "7d" }] } },
+  },
+  "segments.list": { summary: "List segments, in creation order", answer: "SegmentPage" },
+  "segments.get": { summary: "Get a segment", answer: "Segment", errors: [404] },
+  "segments.update": { summary: "Update a segment's name or rules (does not recompute)", body: "SegmentUpdate", answer: "Segment", errors: [404], example: { name: "Active paying users" } },
+  "segments.delete": { summary: "Delete a segment", errors: [404] },
+  "segments.listMembers": { summary: "A segment's members, in contact id order", answer: "MemberPage", errors: [404] },
+  "segments.compute": { summary: "Queue a computation; it finishes in the background", answer: "ComputeReceipt", errors: [404] },
+  "segments.preview": {
+    summary: "Count and sample the members of rules; nothing is stored", body: "PreviewRequest", answer: "Preview",
+    example: { rules: [{ field: "properties.seats", op: "gte", value: 10 }], limit: 5 },
+  },
+  "contacts.create": {
+    summary: "Create a contact", body: "ContactCreate", answer: "Contact", errors: [409], links: "contact",
+    example: { email: "alice@example.com", properties: { plan: "pro", seats: 12 } },
+  },
+  "contacts.get": { summary: "Get a contact", answer: "Contact", errors: [404] },
+  "contacts.list": {
+    summary: "List contacts, in creation order; with `email`, find the contact with that email",
+    description: "With `email` (compared case-insensitively) the answer is a page of that contact, or an empty page; `email` takes `limit` but not `cursor`.",
+    answer: "ContactPage",
+  },
+  "contacts.update": {
+    summary: "Update a contact (properties merge; null removes a key)", body: "ContactUpdate", answer: "Contact", errors: [404, 409],
+    example: { properties: { plan: "enterprise", seats: null } },
+  },
+  "contacts.delete": { summary: "Delete a contact and its memberships", errors: [404] },
+  "contacts.import": {
+    summary: "Upsert contacts by email, all or nothing", body: "ContactImport", answer: "ContactImportResult",
+    example: [{ email: "bob@example.com", properties: { plan: "free" } }, { email: "alice@example.com", properties: { seats: 20 } }],
+  },
+  "events.track": { summary: "Track an event", body: "EventInput", answer: "Event", errors: [404], example: { name: "login", email: "alice@example.com" } },
+  "events.import": {
+    summary: "Import events, all or nothing", body: "EventImport", answer: "EventImportResult",
+    example: [{ name: "purchase_completed", email: "bob@example.com", properties: { amount: 49 }, timestamp: "2025-09-14T09:30:00.000Z" }],
+  },
+};
+
+const ERRORS = {
+  400: "VALIDATION_ERROR: invalid input (`details` points into it), malformed JSON, a body of the wrong shape, or a bad, unknown or repeated query parameter",
+  401: "UNAUTHORISED: no `Authorization: Bearer` key, or an unknown one",
+  404: "NOT_FOUND: no such segment or contact (or no such route)",
+  405: "METHOD_NOT_ALLOWED: the path exists but not with this method; `Allow` lists the methods that do",
+  409: "CONFLICT: a contact with that email (case-insensitive) exists",
+  413: `PAYLOAD_TOO_LARGE: a request body over ${MAX_BODY_BYTES} bytes`,
+  500: "STORAGE_ERROR (storage failed; nothing was kept) or INTERNAL_ERROR",
+};
+const COMMON_ERRORS = [400, 401, 405, 413, 500];
+
+const errorResponse = (status, head) => {
+  const response = { description: ERRORS[status] };
+  if (!head) response.content = { "application/json": { schema: ref("Error") } };
+  if (status === 405) response.headers = { Allow: { schema: { type: "string" }, description: "The methods the path answers" } };
+  return response;
+};
+
+/** OpenAPI links from a create to the operations on what it created (stateful testing follows them). */
+function links(kind) {
+  const ops = kind === "segment"
+    ? ["segments.get", "segments.get.head", "segments.update", "segments.delete", "segments.listMembers", "segments.listMembers.head", "segments.compute"]
+    : ["contacts.get", "contacts.get.head", "contacts.update", "contacts.delete"];
+  const linkName = (op) => op.split(".").slice(1).map((w) => w[0].toUpperCase() + w.slice(1)).join("");
+  return Object.fromEntries(ops.map((op) => [linkName(op), {
+    operationId: op,
+    parameters: { id: "$response.body#/id" },
+  }]));
+}
+
+const pathParam = { name: "id", in: "path", required: true, schema: { type: "string", minLength: 1 } };
+
+function queryParam(name) {
+  const { type, minimum, maximum, default: fallback } = QUERY_PARAMS[name];
+  const schema = type === "integer" ? { type, minimum, maximum, default: fallback } : { type };
+  const description = {
+    limit: "Page size, 1 to 100 (default 20).",
+    cursor: "The `nextCursor` of the previous page; empty or absent for the first.",
+    email: "Find the contact with this email (case-insensitive).",
+  }[name];
+  return { name, in: "query", required: false, schema, description };
+}
+
+function operation(command, docs, head) {
+  const { rest } = command;
+  const queryNames = [...new Set(COMMANDS.filter((c) => c.rest?.path === rest.path && c.rest.method === rest.method).flatMap((c) => c.rest.query ?? []))];
+  const op = {
+    operationId: head ? `${command.name}.head` : command.name,
+    summary: head ? `${docs.summary} (headers only)` : docs.summary,
+    ...(docs.description && { description: docs.description }),
+    tags: [command.resource],
+    parameters: [...(rest.path.includes(":id") ? [pathParam] : []), ...queryNames.map(queryParam)],
+    responses: {},
+  };
+  if (op.parameters.length === 0) delete op.parameters;
+  if (docs.body) op.requestBody = { required: true, content: { "application/json": { schema: ref(docs.body), ...(docs.example && { example: docs.example }) } } };
+  const success = { description: rest.status === 204 ? "No content" : docs.summary };
+  if (docs.answer && rest.status !== 204 && !head) success.content = { "application/json": { schema: ref(docs.answer) } };
+  if (docs.links && !head) success.links = links(docs.links);
+  op.responses[rest.status] = success;
+  for (const status of [...COMMON_ERRORS, ...(docs.errors ?? [])].sort()) op.responses[status] = errorResponse(status, head);
+  return op;
+}
+
+function build() {
+  const paths = {};
+  for (const command of COMMANDS) {
+    if (!command.rest || command.rest.when) continue; // a `when` operation shares its sibling's path and method
+    const docs = DOCS[command.name];
+    if (!docs) throw new Error(`openapi.js: no docs for ${command.name}`);
+    const path = command.rest.path.replace(/:(\w+)/g, "{$1}");
+    paths[path] ??= {};
+    paths[path][command.rest.method.toLowerCase()] = operation(command, docs, false);
+    if (command.rest.method === "GET") paths[path].head = operation(command, docs, true);
+  }
+  const document = (head) => ({
+    operationId: head ? "openapi.head" : "openapi",
+    summary: head ? "This document (headers only)" : "This document; needs no key",
+    security: [],
+    responses: {
+      200: { description: "The OpenAPI 3.1 document", ...(!head && { content: { "application/json": { schema: { type: "object" } } } }) },
+      405: errorResponse(405, head),
+    },
+  });
+  paths["/api/openapi.json"] = { get: document(false), head: document(true) };
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Kraiter Segments REST API",
+      version: "0.1.0",
+      description: "Segments, contacts and events of one tenant (one API key). Every route but this document needs `Authorization: Bearer <key>`. Bodies are JSON, at most 1 MB. Every failure is the `Error` envelope. HEAD answers wherever GET does (same status and headers, no body); OPTIONS answers CORS preflights for the origins in KRAITER_CORS_ORIGINS. A query parameter a route does not list, or one given twice, is a 400. See README.md.",
+    },
+    servers: [{ url: "/" }],
+    security: [{ bearer: [] }],
+    tags: [{ name: "segments" }, { name: "contacts" }, { name: "events" }],
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "An API key from KRAITER_API_KEYS" } },
+      schemas,
+    },
+  };
+}
+
+export const OPENAPI = build();
+export const OPENAPI_TEXT = JSON.stringify(OPENAPI);
