@@ -7,6 +7,7 @@
 import { Engine, memoryBytes } from "./wasm/kraiter_segments.js";
 import { KraiterError, fromCore, invalid } from "./errors.js";
 import { entryText } from "./json-input.js";
+import { zonesFor } from "./zones.js";
 
 /**
  * The log is compacted into a snapshot once it is larger than this many bytes
@@ -128,9 +129,19 @@ export class Core {
 
   /** A read against the committed state. */
   query(cmd, input) {
+    return JSON.parse(this.#queryEntry(this.#entry(cmd, input, false)));
+  }
+
+  /** `query`, first loading what the input needs (the time zone database). */
+  async queryAsync(cmd, input) {
     const entry = this.#entry(cmd, input, false);
+    await zonesFor(entry);
+    return JSON.parse(this.#queryEntry(entry));
+  }
+
+  #queryEntry(entry) {
     try {
-      return JSON.parse(this.#engine.query(entry));
+      return this.#engine.query(entry);
     } catch (e) {
       throw fromCore(e);
     }
@@ -150,7 +161,13 @@ export class Core {
 
   /** The body of a mutation; only call from inside `enqueue`. */
   async mutateNow(cmd, input) {
-    const entry = this.#entry(cmd, input, true);
+    const reply = await this.#apply(this.#entry(cmd, input, true));
+    return reply == null ? undefined : JSON.parse(reply);
+  }
+
+  /** Plan → append → commit of one entry (text); resolves to the reply text or null. */
+  async #apply(entry) {
+    await zonesFor(entry);
     try {
       this.#engine.plan(entry);
     } catch (e) {
@@ -166,7 +183,7 @@ export class Core {
     this.#logBytes += entry.length;
     if (this.#logBytes > Math.max(COMPACT_MIN_BYTES, COMPACT_FACTOR * this.#snapshotBytes)) await this.#compact(false);
     this.#scheduleIdleCompaction();
-    return reply == null ? undefined : JSON.parse(reply);
+    return reply ?? null;
   }
 
   /**
@@ -176,36 +193,15 @@ export class Core {
    * `inputText` must be exactly one well-formed JSON value (the Worker has
    * parsed it); `id`, if given, becomes the entry's `id` (the path's id).
    */
-  queryText(cmd, inputText, { id } = {}) {
+  async queryText(cmd, inputText, { id } = {}) {
     const entry = this.#entryText(cmd, inputText, id, false);
-    try {
-      return this.#engine.query(entry);
-    } catch (e) {
-      throw fromCore(e);
-    }
+    await zonesFor(entry);
+    return this.#queryEntry(entry);
   }
 
   /** The text lane's mutation: queued, planned, logged, committed; resolves to the reply text or null. */
   mutateText(cmd, inputText, { id } = {}) {
-    return this.enqueue(async () => {
-      const entry = this.#entryText(cmd, inputText, id, true);
-      try {
-        this.#engine.plan(entry);
-      } catch (e) {
-        throw fromCore(e);
-      }
-      try {
-        await this.#storage.append(entry);
-      } catch (e) {
-        this.#engine.discard();
-        throw fromCore(e);
-      }
-      const reply = this.#engine.commit();
-      this.#logBytes += entry.length;
-      if (this.#logBytes > Math.max(COMPACT_MIN_BYTES, COMPACT_FACTOR * this.#snapshotBytes)) await this.#compact(false);
-      this.#scheduleIdleCompaction();
-      return reply ?? null;
-    });
+    return this.enqueue(() => this.#apply(this.#entryText(cmd, inputText, id, true)));
   }
 
   /** `{"cmd":…,"now":…,"seed":[…],"id":…,"input":<inputText>}`, the input spliced in as it is. */

@@ -9,6 +9,7 @@ import { Events } from "./events.js";
 import { Segments } from "./segments.js";
 import { memoryStorage } from "./storage/memory.js";
 import { ensureWasm } from "./wasm-init.js";
+import { ensureZones, mentionsZone } from "./zones.js";
 
 const OPEN_OPTIONS = ["storage", "now", "onCorruptEntry"];
 
@@ -64,6 +65,8 @@ export class Kraiter {
     try {
       // Wasm start-up and the storage read overlap.
       [, state] = await Promise.all([ensureWasm(), storage.load()]);
+      // Rules that name a zone need the time zone database before they replay.
+      if (mentionsZone(state?.snapshot) || (Array.isArray(state?.log) && state.log.some(mentionsZone))) await ensureZones();
     } catch (e) {
       await closeQuietly(storage); // release its lock: this instance never opened
       throw fromCore(e);

@@ -33,7 +33,7 @@ function call(resource, command, args) {
   // A command answered 204 over REST returns nothing in the SDK too.
   if (command.rest?.status === 204) return core.mutate(command.cmd, input).then(() => undefined);
   if (command.kind === "mutation") return core.mutate(command.cmd, input).then(shape);
-  return shape(core.query(command.cmd, input));
+  return core.queryAsync(command.cmd, input).then(shape);
 }
 
 /**
@@ -66,6 +66,6 @@ export async function runText(kraiter, command, inputText, id) {
   const options = id === undefined ? {} : { id };
   const text = command.kind === "mutation"
     ? await core.mutateText(command.cmd, inputText, options)
-    : core.queryText(command.cmd, inputText, options);
+    : await core.queryText(command.cmd, inputText, options);
   return resource[SHAPE_TEXT] ? resource[SHAPE_TEXT](command, text) : text;
 }

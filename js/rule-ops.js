@@ -7,7 +7,7 @@
 /** Canonical names of the ops on properties and system fields, as stored and returned. */
 export const PROPERTY_OP_NAMES = [
   "eq", "neq", "gt", "gte", "lt", "lte", "in", "not_in", "contains", "not_contains",
-  "starts_with", "ends_with", "exists", "not_exists", "before", "after",
+  "starts_with", "ends_with", "exists", "not_exists", "before", "after", "matches", "not_matches",
 ];
 
 /** Canonical names of the ops on `events.<name>` fields. */

@@ -31,5 +31,7 @@ if (existsSync(wasmOpt)) {
     wasm, "-o", wasm,
   ]);
 }
+// The time zone database the engine loads on demand (js/zones.js).
+run("cargo", ["run", "--quiet", "--bin", "export-tzdb", "--", "js/wasm/tzdb.js"]);
 const bytes = readFileSync(wasm);
 console.log(`wasm: ${statSync(wasm).size} bytes raw, ${gzipSync(bytes, { level: 9 }).length} bytes gzip`);

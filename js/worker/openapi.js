@@ -29,13 +29,17 @@ const PROPERTY_FIELD = {
   description: "`properties.<key>` (the key is everything after the first dot) or a system field.",
 };
 const isoDate = { type: "string", anyOf: [{ format: "date" }, { format: "date-time" }], description: "An ISO 8601 date or date-time (README.md lists the spellings)" };
+const relative = { type: "string", pattern: "^(now|[+-]0*[1-9][0-9]{0,6}[mhdw])$", description: "`now`, or an offset from now: `-7d`, `+2h` (units m, h, d, w; at most 3650 days)." };
+const dateValue = { oneOf: [isoDate, relative] };
+const timeZone = { type: "string", minLength: 1, maxLength: 64, description: "An IANA time zone name (`Europe/Berlin`, `UTC`)." };
 /** The property ops by the value they take (none: `exists`, `not_exists`). */
 const OP_CLASSES = [
   ["equality", ["eq", "neq"], scalar],
   ["list", ["in", "not_in"], { type: "array", minItems: 1, maxItems: 10000, items: scalar }],
-  ["order", ["gt", "gte", "lt", "lte"], { oneOf: [{ type: "number" }, isoDate] }],
+  ["order", ["gt", "gte", "lt", "lte"], { oneOf: [{ type: "number" }, isoDate, relative] }],
   ["text", ["contains", "not_contains", "starts_with", "ends_with"], { type: "string", minLength: 1 }],
-  ["date", ["before", "after"], isoDate],
+  ["pattern", ["matches", "not_matches"], { type: "string", minLength: 1, maxLength: 1000, description: "A regular expression (RE2 syntax), searched unanchored; `(?i)` ignores case." }],
+  ["date", ["before", "after"], dateValue],
   ["presence", ["exists", "not_exists"], null],
 ].map(([name, ops, value]) => [name, spellingsOf(ops), value]);
 if (OP_CLASSES.flatMap(([, ops]) => ops).length + spellingsOf(EVENT_OP_NAMES).length !== ALL_OP_SPELLINGS.length) {
@@ -75,15 +79,29 @@ const schemas = {
 
   // Rules as a client writes them: long op spellings and a bare array allowed.
   Rules: {
-    description: "A group, or a bare array meaning an `and` group. Groups nest up to 32 deep; at most 1,000 conditions.",
-    oneOf: [ref("Group"), { type: "array", minItems: 1, items: ref("RuleNode") }],
+    description: "A group, a bare array meaning an `and` group, or one condition. Groups nest up to 32 deep; at most 1,000 conditions (those inside `where` included).",
+    oneOf: [ref("Group"), ref("NotGroup"), { type: "array", minItems: 1, items: ref("RuleNode") }, ref("Condition")],
   },
-  RuleNode: { oneOf: [ref("Group"), ref("Condition")] },
+  RuleNode: { oneOf: [ref("Group"), ref("NotGroup"), ref("Condition"), ref("SegmentReference")] },
   Group: {
     type: "object",
     additionalProperties: false,
     required: ["operator", "conditions"],
     properties: { operator: { enum: ["and", "or"] }, conditions: { type: "array", minItems: 1, items: ref("RuleNode") } },
+  },
+  NotGroup: {
+    type: "object",
+    additionalProperties: false,
+    required: ["operator", "conditions"],
+    description: "True when its one node is false.",
+    properties: { operator: { const: "not" }, conditions: { type: "array", minItems: 1, maxItems: 1, items: ref("RuleNode") } },
+  },
+  SegmentReference: {
+    type: "object",
+    additionalProperties: false,
+    required: ["field", "op", "value"],
+    description: "Member of any (`in`) or none (`not_in`) of the listed saved segments, by their current rules.",
+    properties: { field: { const: "segment" }, op: { enum: ["in", "not_in"] }, value: { type: "array", minItems: 1, maxItems: 10000, items: id("seg") } },
   },
   Condition: {
     description: "A condition on a property or system field, or on an event name. Which `value` an op takes is modelled per op.",
@@ -93,7 +111,7 @@ const schemas = {
     type: "object",
     additionalProperties: false,
     required: value ? ["field", "op", "value"] : ["field", "op"],
-    properties: { field: PROPERTY_FIELD, op: { enum: ops }, ...(value && { value }) },
+    properties: { field: PROPERTY_FIELD, op: { enum: ops }, ...(value && { value }), ...(["order", "date"].includes(name) && { timeZone }) },
   }])),
   "Condition.event": {
     type: "object",
@@ -102,7 +120,43 @@ const schemas = {
     properties: {
       field: { type: "string", pattern: "^events\\..{1,200}$", description: "`events.<name>`; names are case-sensitive." },
       op: { enum: spellingsOf(EVENT_OP_NAMES) },
-      within: { type: "string", pattern: "^[1-9][0-9]{0,3}[mhdw]$", description: "`30m`, `2h`, `7d`, `1w`: at most 3650 days." },
+      within: { type: "string", pattern: "^0*[1-9][0-9]{0,6}[mhdw]$", description: "`30m`, `2h`, `7d`, `1w`: at most 3650 days." },
+      from: dateValue,
+      to: dateValue,
+      timeZone,
+      where: ref("WhereRules"),
+      having: ref("Having"),
+    },
+  },
+  WhereRules: {
+    description: "Conditions on the event's own properties (`properties.<key>`), as a group, a bare array or one condition.",
+    oneOf: [ref("WhereGroup"), { type: "array", minItems: 1, items: ref("WhereNode") }, ref("WhereCondition")],
+  },
+  WhereNode: { oneOf: [ref("WhereGroup"), ref("WhereCondition")] },
+  WhereGroup: {
+    type: "object",
+    additionalProperties: false,
+    required: ["operator", "conditions"],
+    properties: { operator: { enum: ["and", "or", "not"] }, conditions: { type: "array", minItems: 1, items: ref("WhereNode") } },
+  },
+  WhereCondition: {
+    oneOf: OP_CLASSES.map(([name, ops, value]) => ({
+      type: "object",
+      additionalProperties: false,
+      required: value ? ["field", "op", "value"] : ["field", "op"],
+      properties: { field: { type: "string", pattern: "^properties\\..+$" }, op: { enum: ops }, ...(value && { value }), ...(["order", "date"].includes(name) && { timeZone }) },
+    })),
+  },
+  Having: {
+    type: "object",
+    additionalProperties: false,
+    required: ["fn", "op", "value"],
+    description: "A test of an aggregate over the matching events; `property` names the event property for every fn but `count`.",
+    properties: {
+      fn: { enum: ["count", "sum", "avg", "min", "max", "distinct"] },
+      property: { type: "string", minLength: 1, maxLength: 200 },
+      op: { enum: spellingsOf(["eq", "neq", "gt", "gte", "lt", "lte"]) },
+      value: { type: "number" },
     },
   },
 
@@ -112,7 +166,7 @@ const schemas = {
     additionalProperties: false,
     required: ["operator", "conditions"],
     properties: {
-      operator: { enum: ["and", "or"] },
+      operator: { enum: ["and", "or", "not"] },
       conditions: { type: "array", items: { oneOf: [ref("CanonicalGroup"), ref("CanonicalCondition")] } },
     },
   },
@@ -125,6 +179,16 @@ const schemas = {
       op: { enum: [...PROPERTY_OP_NAMES, ...EVENT_OP_NAMES] },
       value: { oneOf: [scalar, { type: "array", items: scalar }] },
       within: { type: "string" },
+      from: { type: "string" },
+      to: { type: "string" },
+      timeZone: { type: "string" },
+      where: ref("CanonicalGroup"),
+      having: {
+        type: "object",
+        additionalProperties: false,
+        required: ["fn", "op", "value"],
+        properties: { fn: { type: "string" }, property: { type: "string" }, op: { type: "string" }, value: { type: "number" } },
+      },
     },
   },
 

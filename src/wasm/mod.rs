@@ -100,3 +100,15 @@ impl Default for Engine {
 pub fn memory_bytes() -> f64 {
     (core::arch::wasm32::memory_size(0) * 65_536) as f64
 }
+
+/// Hands the engine the time zone database (the bytes of js/wasm/tzdb.js),
+/// once, before the first rule that names a zone. js/zones.js calls it.
+#[wasm_bindgen(js_name = loadZones)]
+pub fn load_zones(bytes: &[u8]) -> JsResult<()> {
+    crate::zone_db::load(bytes).map_err(|m| to_js(Error::new(crate::error::Code::StorageError, m)))
+}
+
+#[wasm_bindgen(js_name = zonesLoaded)]
+pub fn zones_loaded() -> bool {
+    crate::zone_db::loaded()
+}

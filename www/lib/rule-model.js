@@ -24,6 +24,7 @@ export const PROPERTY_OPS = [
   ["starts_with", "starts with"], ["ends_with", "ends with"],
   ["exists", "exists"], ["not_exists", "does not exist"],
   ["before", "is before"], ["after", "is after"],
+  ["matches", "matches pattern"], ["not_matches", "does not match pattern"],
 ];
 
 export const EVENT_OPS = [["occurred", "occurred"], ["not_occurred", "did not occur"]];
@@ -38,7 +39,7 @@ export const WITHIN_UNITS = [["m", "minutes"], ["h", "hours"], ["d", "days"], ["
 
 const NO_VALUE = new Set(["exists", "not_exists", "occurred", "not_occurred"]);
 const LIST_OPS = new Set(["in", "not_in"]);
-const TEXT_OPS = new Set(["contains", "not_contains", "starts_with", "ends_with"]);
+const TEXT_OPS = new Set(["contains", "not_contains", "starts_with", "ends_with", "matches", "not_matches"]);
 const ORDER_OPS = new Set(["gt", "gte", "lt", "lte"]);
 const DATE_OPS = new Set(["before", "after"]);
 
