@@ -17,6 +17,8 @@
  *   with the id; a non-object patch becomes `{ [patchKey]: patch }`), `params`
  *   (list `{ cursor, limit }`), `rules` + `options` (`{ rules, limit }`), `email`.
  * - `paged`: answers a page; the SDK's page is `for await`-iterable.
+ * - `sdk: false`: a REST route only (a second route of an SDK method, such as
+ *   explain by saved segment id); no SDK or proxy method of its own.
  * - `rest`: the REST route. `body`: "object" or "array" (the body is the engine
  *   input), absent for none. `query`: the query parameters it takes, in
  *   QUERY_PARAMS. `when`: the query parameter that selects this operation on a
@@ -56,6 +58,14 @@ export const COMMANDS = [
   {
     name: "segments.preview", cmd: "segments.preview", kind: "query", args: ["rules", "options"],
     rest: { method: "POST", path: "/api/segments/preview", body: "object", status: 200 },
+  },
+  {
+    name: "segments.explain", cmd: "segments.explain", kind: "query", args: ["idOrRules", "contactId"],
+    rest: { method: "POST", path: "/api/segments/explain", body: "object", status: 200 },
+  },
+  {
+    name: "segments.explainSaved", cmd: "segments.explain", kind: "query", args: ["id", "contactId"], sdk: false,
+    rest: { method: "GET", path: "/api/segments/:id/explain", query: ["contactId"], status: 200 },
   },
   {
     name: "contacts.create", cmd: "contacts.create", kind: "mutation", args: ["input"],
@@ -105,7 +115,7 @@ Object.freeze(COMMANDS);
 export const COMMAND = Object.freeze(Object.fromEntries(COMMANDS.map((c) => [c.name, c])));
 
 /** The SDK methods, as "resource.method": what the Web Worker proxy may call. */
-export const SDK_METHODS = Object.freeze(COMMANDS.map((c) => c.name));
+export const SDK_METHODS = Object.freeze(COMMANDS.filter((c) => c.sdk !== false).map((c) => c.name));
 
 /** The three SDK resources, in order. */
 export const RESOURCES = Object.freeze([...new Set(COMMANDS.map((c) => c.resource))]);
@@ -119,6 +129,7 @@ export const QUERY_PARAMS = Object.freeze({
   limit: Object.freeze({ type: "integer", minimum: 1, maximum: 100, default: 20 }),
   cursor: Object.freeze({ type: "string" }),
   email: Object.freeze({ type: "string" }),
+  contactId: Object.freeze({ type: "string", required: true }),
 });
 
 const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -144,6 +155,10 @@ export function engineInput(command, args) {
       return { rules: a, limit: b?.limit };
     case "email":
       return { email: a };
+    case "idOrRules,contactId":
+      return typeof a === "string" ? { id: a, contactId: b } : { rules: a, contactId: b };
+    case "id,contactId":
+      return { id: a, contactId: b };
     default:
       throw new Error(`no input shape for ${command.name}`);
   }

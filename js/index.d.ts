@@ -25,35 +25,110 @@ export type Properties = Record<string, JsonValue>;
 
 export type PropertyOp =
   | "eq" | "neq" | "gt" | "gte" | "lt" | "lte" | "in" | "not_in" | "contains" | "not_contains"
-  | "starts_with" | "ends_with" | "exists" | "not_exists" | "before" | "after"
+  | "starts_with" | "ends_with" | "exists" | "not_exists" | "before" | "after" | "matches" | "not_matches"
   | "equals" | "not_equals" | "notEquals" | "greaterThan" | "greaterThanOrEquals" | "lessThan"
   | "lessThanOrEquals" | "notContains" | "startsWith" | "endsWith" | "notExists";
 export type EventOp = "occurred" | "not_occurred";
 export type SystemField = "email" | "createdAt" | "updatedAt" | "suppressed";
+export type ComparisonOp =
+  | "eq" | "neq" | "gt" | "gte" | "lt" | "lte"
+  | "equals" | "not_equals" | "notEquals" | "greaterThan" | "greaterThanOrEquals" | "lessThan" | "lessThanOrEquals";
+/** `"now"`, `-N<unit>` or `+N<unit>` (units m, h, d, w), or an ISO date / date-time. */
+export type DateValue = string;
 
 export interface PropertyCondition {
   field: `properties.${string}` | SystemField;
   op: PropertyOp;
+  /** A scalar, a list (`in`, `not_in`), a pattern (`matches`), a date or a relative date (`before`, `gt`, …). */
   value?: Scalar | Scalar[];
+  /** An IANA zone: dates without an offset in `value` are local times there. Only with a date value. */
+  timeZone?: string;
 }
+
+/** A condition inside `where`: on the event's own `properties.<key>`. */
+export interface EventPropertyCondition {
+  field: `properties.${string}`;
+  op: PropertyOp;
+  value?: Scalar | Scalar[];
+  timeZone?: string;
+}
+
+export interface WhereGroup {
+  operator: "and" | "or" | "not";
+  conditions: WhereNode[];
+}
+export type WhereNode = WhereGroup | EventPropertyCondition;
+export type Where = WhereGroup | WhereNode[] | EventPropertyCondition;
+
+export type Having =
+  | { fn: "count"; op: ComparisonOp; value: number }
+  | { fn: "sum" | "avg" | "min" | "max" | "distinct"; property: string; op: ComparisonOp; value: number };
 
 export interface EventCondition {
   field: `events.${string}`;
   op: EventOp;
-  /** `30m`, `2h`, `7d`, `1w`: at most 3650 days. */
+  /** `30m`, `2h`, `7d`, `1w`: at most 3650 days. Not with `from` / `to`. */
   within?: string;
+  /** `from ≤ t < to`: ISO dates, `"now"`, or offsets like `"-90d"`. */
+  from?: DateValue;
+  to?: DateValue;
+  /** An IANA zone: `within` in days counts calendar days there; local dates in `from` / `to`. */
+  timeZone?: string;
+  where?: Where;
+  having?: Having;
 }
 
-export type Condition = PropertyCondition | EventCondition;
+/** Member of any (`in`) or none (`not_in`) of saved segments, by their current rules. */
+export interface SegmentReference {
+  field: "segment";
+  op: "in" | "not_in";
+  value: string[];
+}
+
+export type Condition = PropertyCondition | EventCondition | SegmentReference;
 
 export interface Group {
   operator: "and" | "or";
   conditions: RuleNode[];
 }
 
-export type RuleNode = Group | Condition;
-/** A group, or a bare array meaning an `and` group. */
-export type Rules = Group | RuleNode[];
+/** True when its one node is false. */
+export interface NotGroup {
+  operator: "not";
+  conditions: [RuleNode];
+}
+
+export type RuleNode = Group | NotGroup | Condition;
+/** A group, a bare array meaning an `and` group, or one condition. */
+export type Rules = Group | NotGroup | RuleNode[] | Condition;
+
+/** One node of an explanation: the canonical node, its path and result, and what decided it. */
+export interface ExplainNode {
+  path: string;
+  result: boolean;
+  operator?: "and" | "or" | "not";
+  conditions?: ExplainNode[];
+  field?: string;
+  op?: string;
+  /** A property or system field condition: the value read (absent when the contact has none). */
+  actual?: JsonValue;
+  /** An event condition: the window (null when none), the matching events and the `having` aggregate. */
+  window?: { from: string | null; to: string | null } | null;
+  count?: number;
+  value?: number | null;
+  firstAt?: string | null;
+  lastAt?: string | null;
+  /** A segment reference: each listed segment, with its own tree. */
+  segments?: { id: string; member: boolean; tree: ExplainNode | null }[];
+  [key: string]: unknown;
+}
+
+export interface Explanation {
+  contactId: string;
+  member: boolean;
+  now: string;
+  tree: ExplainNode;
+}
 
 export interface Segment {
   id: string;
@@ -130,11 +205,15 @@ export interface SegmentsResource {
   waitForCompute(id: string): Promise<Segment>;
   /** Counts and samples members without storing anything. `limit` 0 to 100 (default 20); 0 answers the count alone. */
   preview(rules: Rules, options?: { limit?: number }): Promise<Preview>;
+  /** Why a contact is or is not a member of a saved segment (its id) or of rules. */
+  explain(idOrRules: string | Rules, contactId: string): Promise<Explanation>;
 }
 
 export interface ContactInput {
   email: string;
   properties?: Properties;
+  /** Default false. */
+  suppressed?: boolean;
 }
 
 export interface ContactsResource {
@@ -143,7 +222,7 @@ export interface ContactsResource {
   /** The contact with this email, compared case-insensitively; NOT_FOUND if there is none. */
   getByEmail(email: string): Promise<Contact>;
   /** Properties merge key by key; a key set to `null` is removed. */
-  update(id: string, patch: { email?: string; properties?: Properties }): Promise<Contact>;
+  update(id: string, patch: { email?: string; properties?: Record<string, JsonValue | null>; suppressed?: boolean }): Promise<Contact>;
   delete(id: string): Promise<void>;
   list(params?: ListParams): Promise<Page<Contact>>;
   /** Upserts by email in one transaction. */

@@ -43,7 +43,7 @@ function call(resource, command, args) {
  */
 export function deriveMethods(Class, resource) {
   for (const command of COMMANDS) {
-    if (command.resource !== resource || Object.hasOwn(Class.prototype, command.method)) continue;
+    if (command.resource !== resource || command.sdk === false || Object.hasOwn(Class.prototype, command.method)) continue;
     if (command.kind === "sdk") throw new Error(`${Class.name} must define ${command.method}() itself`);
     const { [command.method]: method } = {
       async [command.method](...args) {

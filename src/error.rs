@@ -26,6 +26,10 @@ impl Code {
     }
 }
 
+/// The most places one validation error lists (an import's bad records,
+/// a rule's problems).
+pub const MAX_DETAILS: usize = 100;
+
 /// One wrong place in the input: `path` uses the caller's names
 /// (`rules.conditions[1].op`, `[3].email`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -64,13 +68,16 @@ impl Error {
 
     /// A validation error listing every wrong place found; the message
     /// repeats the first so that a bare `error.message` is useful.
-    pub fn validation(details: Vec<Detail>) -> Self {
+    pub fn validation(mut details: Vec<Detail>) -> Self {
+        // At most MAX_DETAILS places are listed; the message counts the rest.
+        let total = details.len();
+        details.truncate(MAX_DETAILS);
         // A path thousands of levels deep is cut in the message; `details`
         // keeps it whole.
         let message = match details.first() {
             Some(d) if d.path.is_empty() => d.message.clone(),
             Some(d) if details.len() == 1 => format!("{}: {}", crate::text::clip(&d.path), d.message),
-            Some(d) => format!("{}: {} (and {} more)", crate::text::clip(&d.path), d.message, details.len() - 1),
+            Some(d) => format!("{}: {} (and {} more)", crate::text::clip(&d.path), d.message, total - 1),
             None => "Invalid input.".to_string(),
         };
         Error { code: Code::ValidationError, message, details }

@@ -301,6 +301,40 @@ const schemas = {
       },
     },
   },
+  ExplainRequest: {
+    type: "object",
+    additionalProperties: false,
+    required: ["rules", "contactId"],
+    properties: { rules: ref("Rules"), contactId: { type: "string" } },
+  },
+  Explanation: {
+    type: "object",
+    additionalProperties: false,
+    required: ["contactId", "member", "now", "tree"],
+    properties: {
+      contactId: id("cnt"),
+      member: { type: "boolean" },
+      now: ISO,
+      tree: ref("ExplainNode"),
+    },
+  },
+  ExplainNode: {
+    type: "object",
+    description: "The canonical rule node with its `path` and `result`; a condition adds what decided it (`actual`; or `window`, `count`, `value`, `firstAt`, `lastAt`; or `segments`). README.md, \"Behavioural rules\".",
+    required: ["path", "result"],
+    properties: {
+      path: { type: "string" },
+      result: { type: "boolean" },
+      conditions: { type: "array", items: ref("ExplainNode") },
+      window: { type: ["object", "null"] },
+      count: { type: "integer", minimum: 0 },
+      value: { type: ["number", "null"] },
+      firstAt: { type: ["string", "null"] },
+      lastAt: { type: ["string", "null"] },
+      segments: { type: "array", items: { type: "object", required: ["id", "member", "tree"], properties: { id: { type: "string" }, member: { type: "boolean" }, tree: { oneOf: [ref("ExplainNode"), { type: "null" }] } } } },
+    },
+    additionalProperties: true,
+  },
   EventImport: { type: "array", items: ref("EventInput"), description: "All or nothing." },
   EventImportResult: {
     type: "object",
@@ -326,6 +360,11 @@ const DOCS = {
     summary: "Count and sample the members of rules; nothing is stored", body: "PreviewRequest", answer: "Preview",
     example: { rules: [{ field: "properties.seats", op: "gte", value: 10 }], limit: 5 },
   },
+  "segments.explain": {
+    summary: "Why a contact is or is not a member of rules (not saved)", body: "ExplainRequest", answer: "Explanation", errors: [404],
+    example: { rules: [{ field: "properties.plan", op: "eq", value: "pro" }], contactId: "cnt_01K56D2A800000000000000000" },
+  },
+  "segments.explainSaved": { summary: "Why a contact is or is not a member of a saved segment", answer: "Explanation", errors: [404] },
   "contacts.create": {
     summary: "Create a contact", body: "ContactCreate", answer: "Contact", errors: [409], links: "contact",
     example: { email: "alice@example.com", properties: { plan: "pro", seats: 12 } },
@@ -391,8 +430,9 @@ function queryParam(name) {
     limit: "Page size, 1 to 100 (default 20).",
     cursor: "The `nextCursor` of the previous page; empty or absent for the first.",
     email: "Find the contact with this email (case-insensitive).",
+    contactId: "The contact to explain (required).",
   }[name];
-  return { name, in: "query", required: false, schema, description };
+  return { name, in: "query", required: Boolean(QUERY_PARAMS[name].required), schema, description };
 }
 
 function operation(command, docs, head) {

@@ -17,6 +17,7 @@ function argsFrom(command, { params, query }) {
     if (arg === "id") return params.id;
     if (arg === "params") return query;
     if (arg === "email") return query.email;
+    if (arg === "contactId") return query.contactId;
     throw new Error(`${command.name}: no REST source for ${arg}`);
   });
 }

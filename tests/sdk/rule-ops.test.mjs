@@ -11,7 +11,8 @@ import * as model from "../../www/lib/rule-model.js";
 
 /** `"spelling" | "spelling" => Op::X` arms of Op::from_name and `Op::X => "name"` arms of Op::name. */
 function engineOps() {
-  const source = readFileSync(new URL("../../src/rules/op.rs", import.meta.url), "utf8");
+  const file = readFileSync(new URL("../../src/rules/op.rs", import.meta.url), "utf8");
+  const source = file.slice(file.indexOf("impl Op {")); // op.rs also holds `Agg`
   const fromName = source.slice(source.indexOf("pub fn from_name"), source.indexOf("pub fn name"));
   const name = source.slice(source.indexOf("pub fn name"), source.indexOf("pub fn is_event_op"));
   const canonical = Object.fromEntries([...name.matchAll(/Op::(\w+) => "(\w+)"/g)].map((m) => [m[1], m[2]]));

@@ -27,3 +27,25 @@ try {
   if (e instanceof KraiterError && e.code === "NOT_FOUND") console.log(e.status, count, status);
 }
 await kraiter.close();
+
+// The behavioural language type-checks as written in README.md …
+const behavioural: Rules = [
+  { field: "events.purchase", op: "occurred", within: "30d",
+    where: [{ field: "properties.category", op: "eq", value: "shoes" }],
+    having: { fn: "sum", property: "amount", op: "gte", value: 500 } },
+  { field: "events.login", op: "occurred", from: "-90d", to: "-30d", timeZone: "Europe/Berlin" },
+  { operator: "not", conditions: [{ field: "segment", op: "in", value: ["seg_x"] }] },
+  { field: "email", op: "matches", value: "(?i)@example\\.com$" },
+];
+const why = await kraiter.segments.explain(behavioural, "cnt_x");
+const decided: boolean = why.tree.result;
+void decided;
+// … and a typo'd op or fn does not.
+// @ts-expect-error: no op "occured"
+const typo: Rules = [{ field: "events.login", op: "occured" }];
+// @ts-expect-error: no fn "total"
+const badFn: Rules = [{ field: "events.buy", op: "occurred", having: { fn: "total", property: "amount", op: "gt", value: 1 } }];
+// @ts-expect-error: count takes no property
+const countProperty: Rules = [{ field: "events.buy", op: "occurred", having: { fn: "count", property: "amount", op: "gt", value: 1 } }];
+void typo; void badFn; void countProperty;
+await kraiter.contacts.create({ email: "s@example.com", suppressed: true });

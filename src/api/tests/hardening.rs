@@ -284,3 +284,12 @@ mod snapshots {
         assert_eq!(query(&mut Engine::restore(&again).unwrap(), "stats", json!({}), NOW)["events"], 4);
     }
 }
+
+#[test]
+fn errors_list_at_most_100_places_and_count_the_rest() {
+    let mut e = Engine::new();
+    let ids: Vec<String> = (0..500).map(|i| format!("seg_{:026}", i)).collect();
+    let err = fail(&mut e, "segments.create", json!({ "name": "n", "rules": [{ "field": "segment", "op": "in", "value": ids }] }));
+    assert_eq!(err.details.len(), 100);
+    assert!(err.message.ends_with("(and 499 more)"), "{}", err.message);
+}
