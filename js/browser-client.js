@@ -45,7 +45,7 @@ class WorkerKraiter {
     worker.addEventListener("error", (event) => this.#failAll(event.message || "the worker failed to load"));
     // One proxy method per SDK method of the command table (js/commands.js).
     for (const resource of RESOURCES) this[resource] = {};
-    for (const command of COMMANDS) {
+    for (const command of COMMANDS.filter((c) => c.sdk !== false)) {
       const method = command.name;
       let fn;
       if (command.paged) {

@@ -6,6 +6,8 @@
 // from it, so an operation cannot exist in one of them and be missing in
 // another (tests/sdk/commands.test.mjs checks each). See ARCHITECTURE.md.
 
+import { invalid } from "./errors.js";
+
 /**
  * Each entry:
  * - `name`: `resource.method` of the SDK (and of the Worker proxy's messages).
@@ -134,6 +136,20 @@ export const QUERY_PARAMS = Object.freeze({
 
 const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 
+/**
+ * An options argument (`{ cursor, limit }`, `{ limit }`): absent, or an
+ * object with only the allowed keys. A typo such as `limt` would otherwise
+ * be dropped and change the answer, so it is a VALIDATION_ERROR at its key.
+ */
+export function options(value, allowed) {
+  if (value === undefined || value === null) return {};
+  if (!isObject(value)) throw invalid("options", `must be an object with ${allowed.join(", ")}`);
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) throw invalid(key, `unknown option; allowed options are ${allowed.join(", ")}`);
+  }
+  return value;
+}
+
 /** The SDK method's arguments → the engine command's input. */
 export function engineInput(command, args) {
   const [a, b] = args;
@@ -147,12 +163,16 @@ export function engineInput(command, args) {
       const patch = b === undefined ? {} : b;
       return isObject(patch) ? { ...patch, id: a } : { id: a, [command.patchKey]: patch };
     }
-    case "params":
-      return { cursor: a?.cursor, limit: a?.limit };
-    case "id,params":
-      return { id: a, cursor: b?.cursor, limit: b?.limit };
+    case "params": {
+      const p = options(a, ["cursor", "limit"]);
+      return { cursor: p.cursor, limit: p.limit };
+    }
+    case "id,params": {
+      const p = options(b, ["cursor", "limit"]);
+      return { id: a, cursor: p.cursor, limit: p.limit };
+    }
     case "rules,options":
-      return { rules: a, limit: b?.limit };
+      return { rules: a, limit: options(b, ["limit"]).limit };
     case "email":
       return { email: a };
     case "idOrRules,contactId":

@@ -1,4 +1,5 @@
-// Types for the whole public API of kraiter-segments, written by hand so they
+// Types shared by every runtime entry of kraiter-segments (node.d.ts,
+// browser.d.ts, workerd.d.ts add what only their runtime has), written by hand so they
 // read like the manual (README.md, "The API").
 
 export type ErrorCode = "VALIDATION_ERROR" | "NOT_FOUND" | "CONFLICT" | "UNAUTHORISED" | "STORAGE_ERROR";
@@ -289,48 +290,3 @@ export class Kraiter {
 }
 
 export function memoryStorage(): StorageAdapter;
-/**
- * Node only. One process at a time opens `dir` (a `LOCK` file, released by
- * `close()`; a lock whose process is gone is taken over). `wait`: when it is
- * open elsewhere, `false` (default) fails with STORAGE_ERROR, `true` waits
- * until it is closed, a number waits that many ms and then fails.
- */
-export function fileStorage(dir: string, options?: { wait?: boolean | number }): StorageAdapter;
-/**
- * Browsers only. Holds a Web Lock on the database from its first call until
- * `close()`: a second opener in any tab waits, and `onWaiting` runs once when
- * it starts waiting. Without `navigator.locks` there is no lock.
- */
-export function indexedDBStorage(
-  name: string,
-  options?: {
-    chunkBytes?: number;
-    blockedTimeoutMs?: number;
-    durability?: "strict" | "relaxed" | "default";
-    onWaiting?: () => void;
-  },
-): StorageAdapter;
-
-/** Browsers only: a Kraiter running in a module Web Worker, with the same SDK surface. */
-export interface WorkerKraiter {
-  readonly segments: SegmentsResource;
-  readonly contacts: ContactsResource;
-  readonly events: EventsResource;
-  stats(): Promise<{ contacts: number; events: number; segments: number; heapBytes: number }>;
-  compact(): Promise<void>;
-  task(name: string, args?: unknown, options?: { onProgress?: (progress: unknown) => void }): Promise<unknown>;
-  close(): Promise<void>;
-}
-
-/** Browsers only. */
-export function openInWorker(options?: {
-  /** IndexedDB database; null keeps the data in worker memory. */
-  storageName?: string | null;
-  /** A fixed clock (epoch ms), for tests and demos. */
-  now?: number;
-  worker?: Worker | URL | string;
-  /** Another tab holds this database; opening waits for it. */
-  onWaiting?: () => void;
-}): Promise<WorkerKraiter>;
-/** Cloudflare Workers only: pass `state.storage` of a Durable Object. */
-export function durableObjectStorage(storage: unknown, options?: { prefix?: string; chunkBytes?: number }): StorageAdapter;

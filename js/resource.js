@@ -5,7 +5,7 @@
 // Resources with logic of their own (the segments compute queue) define those
 // methods themselves and hook their results through SHAPE / SHAPE_TEXT.
 
-import { COMMANDS, engineInput } from "./commands.js";
+import { COMMANDS, engineInput, options } from "./commands.js";
 import { queryPages } from "./page.js";
 
 const cores = new WeakMap(); // resource instance → Core
@@ -27,7 +27,8 @@ function call(resource, command, args) {
   const shape = resource[SHAPE] ? (result) => resource[SHAPE](command, result) : (result) => result;
   if (command.paged) {
     const withId = command.args[0] === "id";
-    return queryPages(core, command.cmd, withId ? { id: args[0] } : {}, withId ? args[1] : args[0], shape);
+    const params = options(withId ? args[1] : args[0], ["cursor", "limit"]);
+    return queryPages(core, command.cmd, withId ? { id: args[0] } : {}, params, shape);
   }
   const input = engineInput(command, args);
   // A command answered 204 over REST returns nothing in the SDK too.

@@ -3,7 +3,7 @@
 //      (tests/differential.rs) and a short fuzz run (scripts/fuzz.mjs)
 //   2. the package build (wasm + glue)
 //   3. the wasm boundary in Node (wasm-bindgen-test)
-//   4. the TypeScript declarations (tsc --noEmit on a usage file)
+//   4. the TypeScript declarations (tsc --noEmit on a usage file per runtime condition)
 //   5. every node:test suite under tests/ (SDK, storage, browser, worker, bench smoke)
 // Pass file or folder names to run only those node suites (steps 1-4 still run
 // unless SKIP_RUST=1).
@@ -39,7 +39,9 @@ if (!process.env.SKIP_RUST) {
   step("wasm boundary (wasm-bindgen-test in Node)", "cargo", ["test", "--target", "wasm32-unknown-unknown", "--test", "wasm"], {
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: "wasm-bindgen-test-runner",
   });
-  step("TypeScript declarations", "node", ["node_modules/typescript/bin/tsc", "-p", "tests/types/tsconfig.json"]);
+  for (const runtime of ["", "browser", "workerd"]) {
+    step(`TypeScript declarations${runtime ? ` (${runtime} condition)` : " (node)"}`, "node", ["node_modules/typescript/bin/tsc", "-p", `tests/types/${runtime}`]);
+  }
 }
 const files = only.length ? only.flatMap((p) => (statSync(p).isDirectory() ? testFiles(join(root, p)) : [p])) : testFiles(join(root, "tests"));
 step(`JS suites (${files.length} files)`, "node", ["--test", "--test-concurrency=1", "--test-timeout=180000", ...files]);

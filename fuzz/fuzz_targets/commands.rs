@@ -26,6 +26,13 @@ enum Key {
     Email,
     Properties,
     Suppressed,
+    Where,
+    Having,
+    From,
+    To,
+    TimeZone,
+    Fn,
+    Property,
     Name,
     Rules,
     Id,
@@ -67,9 +74,10 @@ enum J {
     Obj(Vec<(Key, J)>),
 }
 
-const WORDS: [&str; 24] = [
+const WORDS: [&str; 37] = [
     "and", "or", "properties.plan", "events.login", "email", "createdAt", "eq", "in", "contains", "occurred", "not_occurred",
     "exists", "gte", "before", "7d", "30m", "2025-09-15T10:00:00Z", "2025-09-15", "a@x.io", "A@X.io", "pro", "Ö", "login", "cnt_00000000000000000000000000",
+    "not", "segment", "not_in", "matches", "^p", "now", "-30d", "+2h", "Europe/Berlin", "count", "sum", "distinct", "properties.amount",
 ];
 
 struct Ids {

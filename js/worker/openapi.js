@@ -328,7 +328,7 @@ const schemas = {
       conditions: { type: "array", items: ref("ExplainNode") },
       window: { type: ["object", "null"] },
       count: { type: "integer", minimum: 0 },
-      value: { type: ["number", "null"] },
+      value: { description: "A condition's own `value`; on an event condition, the `having` aggregate (a number, or null)." },
       firstAt: { type: ["string", "null"] },
       lastAt: { type: ["string", "null"] },
       segments: { type: "array", items: { type: "object", required: ["id", "member", "tree"], properties: { id: { type: "string" }, member: { type: "boolean" }, tree: { oneOf: [ref("ExplainNode"), { type: "null" }] } } } },

@@ -62,10 +62,14 @@ test("the tarball ships the entries, the wasm and the adapters, and no sources o
 test("every exports condition points at a file of the installed package", () => {
   const pkg = JSON.parse(readFileSync(join(installed, "package.json"), "utf8"));
   const root = pkg.exports["."];
-  for (const condition of ["types", "workerd", "browser", "node", "default"]) {
+  for (const condition of ["workerd", "browser", "node", "default"]) {
     assert.ok(root[condition], `exports["."].${condition} is set`);
-    assert.ok(existsSync(join(installed, root[condition])), `${condition} → ${root[condition]} exists`);
+    for (const kind of ["types", "default"]) {
+      const file = root[condition][kind];
+      assert.ok(file && existsSync(join(installed, file)), `${condition}.${kind} → ${file} exists`);
+    }
   }
+  assert.ok(existsSync(join(installed, pkg.types)), "types exists");
 });
 
 test("a Node ESM project imports it by name, computes a segment and reads members", async () => {

@@ -15,7 +15,7 @@ const methodsOf = (object) => {
   }
   return [...names].sort();
 };
-const tableMethods = (resource) => COMMANDS.filter((c) => c.resource === resource).map((c) => c.method).sort();
+const tableMethods = (resource) => COMMANDS.filter((c) => c.resource === resource && c.sdk !== false).map((c) => c.method).sort();
 
 test("every SDK resource has exactly the table's methods", async () => {
   const kraiter = await Kraiter.open();
@@ -38,7 +38,11 @@ test("every table entry is well formed, and names one engine command or SDK logi
       assert.equal(c.rest.status === 204, c.name.endsWith(".delete"), `${c.name}: 204 exactly for deletes`);
     }
   }
-  assert.deepEqual(SDK_METHODS, COMMANDS.map((c) => c.name));
+  assert.deepEqual(SDK_METHODS, COMMANDS.filter((c) => c.sdk !== false).map((c) => c.name));
+  for (const c of COMMANDS.filter((c) => c.sdk === false)) {
+    assert.ok(c.rest, `${c.name}: a REST-only entry has a route`);
+    assert.ok(COMMANDS.some((o) => o !== c && o.cmd === c.cmd && o.sdk !== false), `${c.name}: its engine command has an SDK method`);
+  }
 });
 
 test("the Worker's routes are the table's REST entries, one method and path each (or selected by a query parameter)", () => {
@@ -91,6 +95,8 @@ test("the Web Worker proxy: the client has every table method, the host allows e
   const members = [];
   for await (const m of await client.segments.listMembers(s.id, { limit: 1 })) members.push(m.id);
   assert.deepEqual(members, [c.id]);
+  assert.equal((await client.segments.explain(s.id, c.id)).member, true);
+  assert.equal((await client.segments.explain([{ field: "email", op: "eq", value: "x" }], c.id)).member, false);
   await client.segments.delete(s.id);
   await client.contacts.delete(c.id);
   assert.equal((await client.contacts.getByEmail("B@x.io")).email, "b@x.io");

@@ -49,3 +49,10 @@ const badFn: Rules = [{ field: "events.buy", op: "occurred", having: { fn: "tota
 const countProperty: Rules = [{ field: "events.buy", op: "occurred", having: { fn: "count", property: "amount", op: "gt", value: 1 } }];
 void typo; void badFn; void countProperty;
 await kraiter.contacts.create({ email: "s@example.com", suppressed: true });
+
+// Node sees fileStorage, and not the other runtimes' adapters.
+import { fileStorage } from "kraiter-segments";
+// @ts-expect-error: indexedDBStorage is browsers only
+import { indexedDBStorage } from "kraiter-segments";
+const onDisk = await Kraiter.open({ storage: fileStorage("/tmp/x", { wait: 1000 }) });
+void indexedDBStorage; void onDisk;
