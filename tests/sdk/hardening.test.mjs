@@ -75,3 +75,41 @@ test("unknown keys in rules and in contact, event and segment inputs are rejecte
   assert.equal((await kraiter.segments.list()).data.length, 0);
   assert.equal((await kraiter.contacts.list()).data.length, 1);
 });
+
+test("an option that is not one (limt) is refused at its key, not dropped", async () => {
+  const { kraiter } = await open();
+  for (const call of [
+    () => kraiter.contacts.list({ limt: 5 }),
+    () => kraiter.segments.list({ limt: 5 }),
+    () => kraiter.segments.preview(PRO, { limt: 0 }),
+  ]) {
+    const e = await rejects(assert, call(), "VALIDATION_ERROR");
+    assert.equal(e.details[0].path, "limt");
+  }
+  assert.equal((await rejects(assert, kraiter.contacts.list(5), "VALIDATION_ERROR")).details[0].path, "options");
+});
+
+test("input of any depth is a VALIDATION_ERROR naming the limit and the path, from the SDK too", async () => {
+  const { kraiter } = await open();
+  let deep = 1;
+  for (let i = 0; i < 5000; i++) deep = [deep];
+  const e = await rejects(assert, kraiter.contacts.create({ email: "d@x.io", properties: { deep } }), "VALIDATION_ERROR");
+  assert.match(e.details[0].path, /^properties\.deep(\[0\])+$/);
+  assert.match(e.message, /100 levels/);
+  let group = { field: "email", op: "exists" };
+  for (let i = 0; i < 2000; i++) group = { operator: "and", conditions: [group] };
+  const g = await rejects(assert, kraiter.segments.preview(group), "VALIDATION_ERROR");
+  assert.match(g.details[0].path, /^rules\.conditions\[0\]/);
+  assert.ok(g.message.length < 300, "a long path is cut in the message");
+  assert.equal((await kraiter.contacts.list()).data.length, 0, "nothing was created");
+});
+
+test("suppressed is set, read back and matched", async () => {
+  const { kraiter } = await open();
+  const a = await kraiter.contacts.create({ email: "a@x.io", suppressed: true });
+  assert.equal(a.suppressed, true);
+  await kraiter.contacts.import([{ email: "b@x.io", suppressed: true }, { email: "c@x.io" }]);
+  assert.equal((await kraiter.contacts.update(a.id, { suppressed: false })).suppressed, false);
+  const { count } = await kraiter.segments.preview([{ field: "suppressed", op: "eq", value: true }], { limit: 0 });
+  assert.equal(count, 1);
+});
