@@ -24,6 +24,9 @@ use super::contacts::{Key, Val};
 use super::paged::Paged;
 use super::value::{Dict, PRef};
 
+/// Tail capacity kept after a merge (events arriving one by one reuse it).
+const KEEP_TAIL: usize = 4096;
+
 /// An event property as planned: a key of the name's columns and a value.
 pub type EventProp = (Key, Val);
 
@@ -102,9 +105,18 @@ impl NameIndex {
         for &(_, s) in &tail {
             self.mark(s as usize);
         }
-        self.tail.clear(); // keeps its capacity for the next batch
-        for c in &mut self.columns {
-            c.tail.clear();
+        // A small tail keeps its capacity for the next batch; a large one
+        // (a bulk import) is given back rather than held at 16 B per slot.
+        if self.tail.capacity() > KEEP_TAIL {
+            self.tail = Vec::new();
+            for c in &mut self.columns {
+                c.tail = Vec::new();
+            }
+        } else {
+            self.tail.clear();
+            for c in &mut self.columns {
+                c.tail.clear();
+            }
         }
     }
 
