@@ -166,6 +166,10 @@ fn per_contact(c: &Condition, contacts: &Contacts, now: i64, among: Option<&Bits
     }
 }
 
+// Kept out of line: inlined into the recursive `node`, its column loops
+// (`Bitset::from_codes`) lost their vectorised form in wasm and property
+// shapes ran up to twice as slow (measured with bench/run.mjs).
+#[inline(never)]
 fn condition(c: &Condition, cx: &Ctx) -> Bitset {
     let contacts = cx.data.contacts;
     let slots = contacts.slots();
