@@ -24,8 +24,30 @@ function walk(root, visit) {
   return null;
 }
 
+/**
+ * Whether `v` holds a NaN or ±Infinity: a walk that builds no paths, so a
+ * bulk import with nulls in it (the only case it runs) pays little.
+ */
+function hasNonFinite(root) {
+  const stack = [root];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v === "number") {
+      if (!Number.isFinite(v)) return true;
+    } else if (v !== null && typeof v === "object" && typeof v.toJSON !== "function") {
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) stack.push(v[i]);
+      } else {
+        for (const k in v) if (Object.hasOwn(v, k)) stack.push(v[k]);
+      }
+    }
+  }
+  return false;
+}
+
 /** The path of the first NaN or ±Infinity in `v`, or null. */
 export function nonFinitePath(v) {
+  if (!hasNonFinite(v)) return null;
   return walk(v, (x) => typeof x === "number" && !Number.isFinite(x))?.path ?? null;
 }
 

@@ -150,6 +150,12 @@ impl NameIndex {
         (a, b.max(a))
     }
 
+    /// Slots (of `slots`) with any event of this name: the derived set,
+    /// a word at a time, never a pass over the events.
+    pub fn any(&self, slots: usize) -> Bitset {
+        self.occurred(slots, i64::MIN, i64::MAX)
+    }
+
     /// Slots (of `slots`) with an event in `lo..=hi`.
     fn occurred(&self, slots: usize, lo: i64, hi: i64) -> Bitset {
         let mut b = Bitset::new(slots);

@@ -49,7 +49,7 @@ fn matching(c: &Condition, l: Option<&NameIndex>, slots: usize, now: i64) -> Bit
         };
     };
     if c.having.is_none() && c.filter.is_none() && c.window.resolve(now, c.zone.as_ref()).is_none() {
-        return events_any(l, slots);
+        return l.any(slots);
     }
     let (a, b) = window_range(c, l, now);
     let pass = filter(c, l, a, b, now);
@@ -65,14 +65,6 @@ fn matching(c: &Condition, l: Option<&NameIndex>, slots: usize, now: i64) -> Bit
         }
         Some(h) => aggregate(h, l, a, b, pass.as_ref(), slots),
     }
-}
-
-fn events_any(l: &NameIndex, slots: usize) -> Bitset {
-    let mut out = Bitset::new(slots);
-    for i in 0..l.len() {
-        out.set(l.slot.get(i) as usize, true);
-    }
-    out
 }
 
 /// An aggregate over no events: 0 for count, sum and distinct; none for
