@@ -133,9 +133,11 @@ impl NameIndex {
         for i in 0..self.slot.len() {
             self.mark(self.slot.get(i) as usize);
         }
-        for &(_, s) in &self.tail.clone() {
+        let tail = std::mem::take(&mut self.tail);
+        for &(_, s) in &tail {
             self.mark(s as usize);
         }
+        self.tail = tail;
         self.column_index = self.columns.iter().enumerate().map(|(i, c)| (c.key.clone(), i)).collect();
         for c in &mut self.columns {
             c.dict.reindex();

@@ -60,15 +60,6 @@ impl Window {
             }
         }
     }
-
-    /// Whether the window moves with `now`.
-    pub fn is_relative(&self) -> bool {
-        match self {
-            Window::All => false,
-            Window::Within { .. } => true,
-            Window::Range { from, to } => to.is_none() || matches!(from, Some(Bound::Rel(_))) || matches!(to, Some(Bound::Rel(_))),
-        }
-    }
 }
 
 /// `N<unit>` with N a whole number ≥ 1 and unit m, h, d or w, at most 3650
