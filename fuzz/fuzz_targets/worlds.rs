@@ -1,9 +1,12 @@
 //! Fuzz target `worlds`: the differential test of tests/differential.rs
 //! driven by libFuzzer's coverage instead of proptest's randomness. The
 //! input bytes choose a world (creates, updates, deletes, imports, tracks,
-//! ticks of the clock) and rule trees from small pools of edge values; the
-//! engine must agree with the reference model on every call, every contact
-//! and every member list, also after a snapshot restore.
+//! ticks of the clock; events with properties), saved segments, and rule
+//! trees from small pools of edge values, behavioural ones included (where,
+//! having, from/to, timeZone, not, segment references, patterns, relative
+//! dates); the engine must agree with the reference model on every call,
+//! every contact, every member list and every explanation, also after a
+//! snapshot restore.
 #![no_main]
 
 #[path = "../../tests/reference/mod.rs"]
@@ -13,7 +16,8 @@ use arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use reference::dates;
 use reference::harness::Harness;
-use reference::world::{Op, Target, Ts};
+use reference::world::{Ev, Op, Target, Ts};
+use reference::zones;
 use serde_json::{json, Map, Value};
 
 const NOW: i64 = 1_757_930_400_000;
@@ -24,9 +28,15 @@ const TEXT: [&str; 20] = [
     "pro", "Pro", "PRO", "1", "", "ÖREBRO", "örebro län", "Σ", "σ", "ς", "ß", "SS", "İ", "i̇", "vip", "VIP", "a\u{0}b", "😀", "a@x.io", "2025",
 ];
 const EMAILS: [&str; 12] = ["a@x.io", "A@X.IO", "b@x.io", "zoë@ex.com", "ZOË@EX.COM", "ß@x.io", "ss@x.io", "SS@x.io", "c@y.org", "σ@x.io", "nope", "a b@x.io"];
-const OPS: [&str; 18] = [
+const OPS: [&str; 20] = [
     "eq", "neq", "gt", "gte", "lt", "lte", "in", "not_in", "contains", "not_contains", "starts_with", "ends_with", "exists", "not_exists", "before", "after", "equals", "notContains",
+    "matches", "not_matches",
 ];
+/// Patterns in the subset the reference's matcher reads, and invalid ones.
+const PATTERNS: [&str; 10] = ["^pro$", "(?i)pro", "ö", "\\d", "^(a|b)", "[^a]+$", "(?i)^ö", "x*", "(", "\\p{L}"];
+const RELATIVE: [&str; 6] = ["now", "-7d", "+3d", "-1h", "-030d", "+0d"];
+const CATEGORIES: [&str; 5] = ["shoes", "Shoes", "books", "bücher", ""];
+const FNS: [&str; 7] = ["count", "sum", "avg", "min", "max", "distinct", "median"];
 
 fn instant(u: &mut Unstructured) -> Result<i64> {
     Ok(NOW
@@ -103,10 +113,17 @@ fn target(u: &mut Unstructured) -> Result<Target> {
     })
 }
 
-fn event(u: &mut Unstructured) -> Result<(Target, String, Ts)> {
-    let name = u.choose(&["login", "Login", "buy", "ünï", ""])?.to_string();
+fn event(u: &mut Unstructured) -> Result<Ev> {
+    let name = u.choose(&["login", "Login", "buy", "buy", "ünï", ""])?.to_string();
     let ts = if u.ratio(1, 10)? { Ts { at: None, form: u.choose(&[1, 4])?.to_owned() } } else { Ts { at: Some(instant(u)?), form: u.int_in_range(0..=3)? } };
-    Ok((target(u)?, name, ts))
+    let mut props = Map::new();
+    if u.ratio(2, 3)? {
+        props.insert("category".into(), json!(u.choose(&CATEGORIES)?));
+    }
+    if u.ratio(2, 3)? {
+        props.insert("amount".into(), if u.ratio(1, 8)? { value(u)? } else { json!(u.int_in_range(-3i64..=40)?) });
+    }
+    Ok(Ev { who: target(u)?, name, ts, props })
 }
 
 fn op(u: &mut Unstructured) -> Result<Op> {
@@ -115,23 +132,65 @@ fn op(u: &mut Unstructured) -> Result<Op> {
         2 => Op::Update { who: u.arbitrary()?, email: if u.ratio(1, 5)? { Some(email(u)?) } else { None }, props: props(u)? },
         3 => Op::Delete { who: u.arbitrary()? },
         4 => Op::Import { records: (0..u.int_in_range(1..=4)?).map(|_| Ok((email(u)?, props(u)?))).collect::<Result<_>>()? },
-        5 | 6 => {
-            let (who, name, ts) = event(u)?;
-            Op::Track { who, name, ts }
-        }
+        5 | 6 => Op::Track { ev: event(u)? },
         7 => Op::ImportEvents { records: (0..u.int_in_range(1..=4)?).map(|_| event(u)).collect::<Result<_>>()? },
         _ => Op::Tick { ms: *u.choose(&[1, 1000, 3_600_000, DAY])? },
     })
 }
 
-fn condition(u: &mut Unstructured) -> Result<Value> {
-    let mut m = Map::new();
-    if u.ratio(1, 3)? {
-        m.insert("field".into(), json!(format!("events.{}", u.choose(&["login", "Login", "buy", "ünï", "never"])?)));
-        m.insert("op".into(), json!(u.choose(&["occurred", "not_occurred"])?));
-        if u.ratio(2, 3)? {
+fn bound(u: &mut Unstructured) -> Result<Value> {
+    Ok(if u.arbitrary()? { json!(u.choose(&RELATIVE)?) } else { json!(date_text(u)?) })
+}
+
+fn event_condition(u: &mut Unstructured, m: &mut Map<String, Value>) -> Result<()> {
+    m.insert("field".into(), json!(format!("events.{}", u.choose(&["login", "Login", "buy", "buy", "ünï", "never"])?)));
+    m.insert("op".into(), json!(u.choose(&["occurred", "not_occurred"])?));
+    match u.int_in_range(0..=5u8)? {
+        0 | 1 => {
             m.insert("within".into(), json!(u.choose(&WINDOWS)?.0));
         }
+        2 => {
+            m.insert("from".into(), bound(u)?);
+        }
+        3 => {
+            m.insert("from".into(), bound(u)?);
+            m.insert("to".into(), bound(u)?);
+        }
+        4 => {
+            m.insert("to".into(), bound(u)?);
+        }
+        _ => {}
+    }
+    if u.ratio(1, 4)? {
+        m.insert("timeZone".into(), json!(u.choose(&zones::VALID)?));
+    }
+    if u.ratio(1, 3)? {
+        let w = if u.arbitrary()? {
+            json!({ "field": "properties.category", "op": u.choose(&["eq", "neq", "contains", "matches"])?, "value": u.choose(&CATEGORIES[..4])? })
+        } else {
+            json!({ "field": "properties.amount", "op": u.choose(&["gte", "lt", "exists"])?, "value": u.int_in_range(0..=20)? })
+        };
+        m.insert("where".into(), if u.arbitrary()? { w } else { json!({ "operator": "not", "conditions": [w] }) });
+    }
+    if u.ratio(1, 3)? {
+        let f = *u.choose(&FNS)?;
+        let mut h = json!({ "fn": f, "op": u.choose(&["eq", "neq", "gt", "gte", "lt", "lte"])?, "value": u.int_in_range(0..=40)? });
+        if f != "count" {
+            h["property"] = json!(u.choose(&["amount", "amount", "category"])?);
+        }
+        m.insert("having".into(), h);
+    }
+    Ok(())
+}
+
+fn condition(u: &mut Unstructured) -> Result<Value> {
+    let mut m = Map::new();
+    if u.ratio(1, 12)? {
+        let ids = (0..u.int_in_range(1..=2)?).map(|_| Ok(json!(u.choose(&["$seg0", "$seg1", "$seg5"])?))).collect::<Result<Vec<_>>>()?;
+        return Ok(json!({ "field": "segment", "op": u.choose(&["in", "not_in"])?, "value": ids }));
+    }
+    if u.ratio(1, 3)? {
+        event_condition(u, &mut m)?;
     } else {
         let field = match u.int_in_range(0..=5u8)? {
             0 => u.choose(&["email", "createdAt", "updatedAt", "suppressed"])?.to_string(),
@@ -144,7 +203,8 @@ fn condition(u: &mut Unstructured) -> Result<Value> {
             "exists" | "not_exists" => None,
             "in" | "not_in" => Some(Value::Array((0..u.int_in_range(1..=4)?).map(|_| scalar(u)).collect::<Result<_>>()?)),
             "gt" | "gte" | "lt" | "lte" => Some(if u.arbitrary()? { number(u)? } else { json!(date_text(u)?) }),
-            "before" | "after" => Some(json!(date_text(u)?)),
+            "before" | "after" => Some(json!(if u.ratio(1, 3)? { u.choose(&RELATIVE)?.to_string() } else { date_text(u)? })),
+            "matches" | "not_matches" => Some(json!(u.choose(&PATTERNS)?)),
             "contains" | "not_contains" | "starts_with" | "ends_with" => Some(json!(u.choose(&TEXT)?)),
             _ => Some(scalar(u)?),
         };
@@ -159,6 +219,9 @@ fn node(u: &mut Unstructured, depth: u32) -> Result<Value> {
     if depth >= 3 || u.ratio(3, 5)? {
         return condition(u);
     }
+    if u.ratio(1, 5)? {
+        return Ok(json!({ "operator": "not", "conditions": [node(u, depth + 1)?] }));
+    }
     let conditions = (0..u.int_in_range(1..=3)?).map(|_| node(u, depth + 1)).collect::<Result<Vec<_>>>()?;
     Ok(json!({ "operator": if u.arbitrary()? { "or" } else { "and" }, "conditions": conditions }))
 }
@@ -172,6 +235,10 @@ fn run(u: &mut Unstructured) -> Result<()> {
             panic!("{e}");
         }
     }
+    for _ in 0..u.int_in_range(0..=2)? {
+        let saved = node(u, 1)?;
+        h.save_segment(&saved).unwrap_or_else(|e| panic!("{e}"));
+    }
     if u.arbitrary()? {
         h.restore().unwrap_or_else(|e| panic!("{e}"));
     }
@@ -179,6 +246,9 @@ fn run(u: &mut Unstructured) -> Result<()> {
         let rules = if u.arbitrary()? { node(u, 0)? } else { Value::Array(vec![node(u, 1)?]) };
         let now = NOW + *u.choose(&[0, -1, 1, 7 * DAY])?;
         h.check_preview(&rules, now).unwrap_or_else(|e| panic!("{e}"));
+        if u.ratio(1, 4)? {
+            h.check_explain(&rules, now).unwrap_or_else(|e| panic!("{e}"));
+        }
         if u.ratio(1, 4)? {
             h.check_segment(&rules, now).unwrap_or_else(|e| panic!("{e}"));
         }

@@ -23,12 +23,25 @@ pub struct Event {
     /// Index into `World::contacts`.
     pub contact: usize,
     pub ts: i64,
+    /// The event's own properties (`where` and `having` read them).
+    pub props: Map<String, Value>,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct World {
     pub contacts: Vec<Contact>,
     pub events: Vec<Event>,
+    /// Saved segments (id, rules) that rules may reference.
+    pub segments: Vec<(String, Value)>,
+}
+
+/// One event of a track or import: who, name, time and properties.
+#[derive(Debug, Clone)]
+pub struct Ev {
+    pub who: Target,
+    pub name: String,
+    pub ts: Ts,
+    pub props: Map<String, Value>,
 }
 
 /// Who an event is for.
@@ -56,8 +69,8 @@ pub enum Op {
     Update { who: usize, email: Option<String>, props: Map<String, Value> },
     Delete { who: usize },
     Import { records: Vec<(String, Map<String, Value>)> },
-    Track { who: Target, name: String, ts: Ts },
-    ImportEvents { records: Vec<(Target, String, Ts)> },
+    Track { ev: Ev },
+    ImportEvents { records: Vec<Ev> },
     Tick { ms: i64 },
 }
 
@@ -81,6 +94,11 @@ pub fn email_ok(e: &str) -> bool {
 
 pub fn event_name_ok(n: &str) -> bool {
     (1..=200).contains(&n.chars().count())
+}
+
+/// README: at most 100 keys of 1 to 200 characters (the generator's values nest shallowly).
+pub fn event_props_ok(p: &Map<String, Value>) -> bool {
+    p.len() <= 100 && p.keys().all(|k| (1..=200).contains(&k.chars().count()))
 }
 
 impl Ts {
@@ -185,15 +203,15 @@ impl World {
                 }
                 Outcome::Ok
             }
-            Op::Track { who, name, ts } => self.events_batch(&[(who.clone(), name.clone(), ts.clone())], now, true),
+            Op::Track { ev } => self.events_batch(std::slice::from_ref(ev), now, true),
             Op::ImportEvents { records } => self.events_batch(records, now, false),
         }
     }
 
-    fn events_batch(&mut self, records: &[(Target, String, Ts)], now: i64, track: bool) -> Outcome {
-        // Validate first, in the engine's order per record: name, timestamp, who.
-        for (who, name, ts) in records {
-            if !event_name_ok(name) || ts.instant(now).is_none() {
+    fn events_batch(&mut self, records: &[Ev], now: i64, track: bool) -> Outcome {
+        // Validate first, in the engine's order per record: name, timestamp, properties, who.
+        for Ev { who, name, ts, props } in records {
+            if !event_name_ok(name) || ts.instant(now).is_none() || !event_props_ok(props) {
                 return VALIDATION;
             }
             match who {
@@ -204,11 +222,11 @@ impl World {
             }
         }
         // contactIds are resolved against the contacts that existed before the call.
-        let picks: Vec<Option<usize>> = records.iter().map(|(who, _, _)| match who {
-            Target::Live(n) => self.pick(*n),
+        let picks: Vec<Option<usize>> = records.iter().map(|ev| match ev.who {
+            Target::Live(n) => self.pick(n),
             _ => None,
         }).collect();
-        for ((who, name, ts), pick) in records.iter().zip(picks) {
+        for (Ev { who, name, ts, props }, pick) in records.iter().zip(picks) {
             let contact = match who {
                 Target::Live(_) => pick.unwrap(),
                 Target::Email(e) => match self.by_email(e) {
@@ -217,7 +235,7 @@ impl World {
                 },
                 Target::Missing => unreachable!(),
             };
-            self.events.push(Event { name: name.clone(), contact, ts: ts.instant(now).unwrap() });
+            self.events.push(Event { name: name.clone(), contact, ts: ts.instant(now).unwrap(), props: props.clone() });
         }
         Outcome::Ok
     }
