@@ -33,7 +33,7 @@ export function renderCondition(ctx, cond, path, at) {
   const parts = [
     control(kindId, "Field", select({ id: kindId, "data-key": `${path}:kind`, "data-role": "field",
       onchange: (e) => { setKind(cond, kind, e.target.value, key); rerender(); } },
-    kindOptions.map((k) => [k.kind, scope === "where" && k.kind === "property" ? "Event property" : k.label]), kind)),
+    kindOptions.map((k) => [k.kind, k.label]), kind)),
   ];
   if (kindInfo.prefix || kind === "other") {
     const keyId = id("key");
@@ -67,7 +67,7 @@ export function renderCondition(ctx, cond, path, at) {
     if (cond.where !== undefined) extras.push(renderWhere(ctx, cond, path, rerender));
     const adders = [
       cond.having === undefined && h("button", { type: "button", class: "ghost small", "data-key": `${path}:add-having`,
-        onclick: () => { addHaving(cond); ctx.render(`${path}:having-fn`); ctx.changed(); } }, "+ How often / how much"),
+        onclick: () => { addHaving(cond); ctx.render(`${path}:having-fn`); ctx.changed(); } }, "+ Count / sum / average…"),
       cond.where === undefined && scope !== "where" && h("button", { type: "button", class: "ghost small", "data-key": `${path}:add-where`,
         onclick: () => { addWhere(cond); ctx.markNew(cond.where); ctx.render(`${path}.where.conditions[0]:key`); ctx.changed(); } },
       "+ Only events where…"),

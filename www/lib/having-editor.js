@@ -17,7 +17,7 @@ export function renderHaving(ctx, cond, path, rerender) {
   }
   const ids = { fn: uid("fn"), property: uid("property"), op: uid("hop"), value: uid("hvalue") };
   const parts = [
-    control(ids.fn, "How often / how much", select({ id: ids.fn, "data-key": `${path}:having-fn`, "data-role": "having.fn",
+    control(ids.fn, "Aggregate", select({ id: ids.fn, "data-key": `${path}:having-fn`, "data-role": "having.fn",
       onchange: (e) => { setHavingFn(having, e.target.value); rerender(); } }, withUnknown(HAVING_FNS, having.fn), String(having.fn ?? ""))),
   ];
   if (having.fn !== "count" || having.property !== undefined) {
@@ -41,6 +41,6 @@ export function renderHaving(ctx, cond, path, rerender) {
 
 function removeButton(ctx, cond, path) {
   return h("button", { type: "button", class: "icon danger remove", "data-key": `${path}:remove-having`,
-    "aria-label": "Remove how often / how much", title: "Remove how often / how much",
+    "aria-label": "Remove the aggregate test", title: "Remove the aggregate test",
     onclick: () => { removeHaving(cond); ctx.render(`${path}:add-having`); ctx.changed(); } }, "✕");
 }

@@ -29,7 +29,7 @@ export const PROPERTY_OPS = [
   ["starts_with", "starts with"], ["ends_with", "ends with"],
   ["exists", "exists"], ["not_exists", "does not exist"],
   ["before", "is before"], ["after", "is after"],
-  ["matches", "matches pattern"], ["not_matches", "does not match pattern"],
+  ["matches", "matches"], ["not_matches", "does not match"],
 ];
 
 export const EVENT_OPS = [["occurred", "occurred"], ["not_occurred", "did not occur"]];

@@ -28,7 +28,8 @@ export function conditionText(node, segmentName = (id) => id) {
   }
   if (kind === "event") return eventText(key, node);
   const field = kind === "property" ? key : FIELD_NAMES[kind] ?? String(node.field);
-  const value = node.value === undefined ? "" : ` ${node.op === "matches" || node.op === "not_matches" ? `/${node.value}/` : valueText(node.value)}`;
+  const pattern = node.op === "matches" || node.op === "not_matches";
+  const value = node.value === undefined ? "" : ` ${pattern ? `the pattern /${node.value}/` : valueText(node.value)}`;
   const zone = node.timeZone ? ` (${node.timeZone})` : "";
   return `${field} ${label(PROPERTY_OPS, node.op)}${value}${zone}`;
 }
