@@ -5,7 +5,8 @@
 // test works out itself from the data it imports (the time zone decides one
 // event for every seventh contact), the JSON view must hold exactly that
 // rule, the explain panel must show the marks and decisive values for a
-// member and a non-member, and errors must land on their controls. Saves
+// member and a non-member (and follow the draft as it changes, or explain a
+// saved segment's member), and errors must land on their controls. Saves
 // screenshots at desktop and phone width into artifacts/screenshots/.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -180,6 +181,21 @@ test("a behavioural rule built through the controls counts, explains and marks i
   await seg.locator("summary").click();
   assert.equal(await seg.locator('[data-path="rules.conditions[0]"] [data-fact="actual"]').getAttribute("data-value"), JSON.stringify(member.country));
   await page.locator("#explain").screenshot({ path: `${SHOTS}explain-member-desktop.png` });
+  // The explanation follows the draft as it is edited.
+  await page.fill(key(`${c0}:having-value`), "100000");
+  await page.waitForSelector('#explain-verdict[data-member="false"]');
+  assert.equal(await fact(page, c0, "value"), String(mine.sum), "the same sum, now too small");
+  await page.fill(key(`${c0}:having-value`), "100");
+  await page.waitForSelector('#explain-verdict[data-member="true"]');
+
+  // A member of the saved segment, explained against that segment.
+  await page.click('#segment-list button[aria-label="Show members of Europeans"]');
+  const firstMember = page.locator("#member-table tbody button").first();
+  await firstMember.waitFor();
+  const memberOfSaved = (await firstMember.textContent()).trim();
+  await firstMember.click();
+  await page.waitForFunction((email) => document.getElementById("explain-verdict")?.textContent.includes(`${email} matches the saved segment “Europeans”`), memberOfSaved);
+  assert.equal(await fact(page, "rules.conditions[0]", "actual"), JSON.stringify(contacts.find((c) => c.email === memberOfSaved).country));
 
   // A non-member found by email: what failed, and why.
   const near = contacts.find((c) => !matches(c) && c.plan !== "free" && ["GB", "DE"].includes(c.country)
