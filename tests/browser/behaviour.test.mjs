@@ -216,6 +216,7 @@ test("a behavioural rule built through the controls counts, explains and marks i
   await page.click("#explain-go");
   await page.waitForFunction(() => document.getElementById("explain-error").textContent.includes("No contact"));
   assert.equal(await page.getAttribute("#explain-email", "aria-invalid"), "true");
+  assert.equal(await page.locator("#explain-result > *").count(), 0, "no answer about someone else is left standing");
 
   // Errors at their controls: having.property, where.conditions[1].value, value[0] of the reference.
   await page.fill(key(`${c0}:having-property`), "");

@@ -73,6 +73,9 @@ export function createExplainPanel({ client, rules, segmentName }) {
       document.getElementById("explain-verdict")?.focus();
     } catch (err) {
       if (err.code !== "NOT_FOUND" && err.code !== "VALIDATION_ERROR") throw err;
+      target = null; // the last answer was about someone else
+      seq++;
+      out.replaceChildren();
       setError(err.code === "NOT_FOUND" ? `No contact has the email ${email}.` : err.message);
       input.focus();
     }
