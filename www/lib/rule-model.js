@@ -83,7 +83,6 @@ export function opsFor(kind) {
 export const takesValue = (op) => !NO_VALUE.has(op);
 /** Event ops take a window, a time zone, `where` and `having`. */
 export const isEventOp = (op) => op === "occurred" || op === "not_occurred";
-export const takesWithin = isEventOp;
 /** Ops whose value may be a date, so a time zone can say where its local times are. */
 export const takesDate = (op) => ORDER_OPS.has(op) || DATE_OPS.has(op);
 

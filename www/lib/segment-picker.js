@@ -23,7 +23,7 @@ export function renderSegmentPicker(ctx, cond, path) {
         onchange: (e) => { toggleSegment(cond, id, e.target.checked); ctx.render(); ctx.changed(); } }),
       h("span", {}, label));
   };
-  return h("div", { class: "control grow segments-pick", role: "group", "aria-labelledby": legendId, "data-role-host": "value" },
+  return h("div", { class: "control grow segments-pick", role: "group", "aria-labelledby": legendId },
     h("span", { class: "label", id: legendId }, "Saved segments"),
     rows.length
       ? h("div", { class: "chips" }, rows.map(([id, label]) => box(id, label)))
