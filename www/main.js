@@ -1,9 +1,10 @@
 // The segment-preview app: wires the rule builder, JSON view, live preview,
-// saved segments and data panel to one Kraiter running in a module worker on
-// IndexedDB. `?db=name` picks the database (default kraiter-segments-demo).
+// explain panel, saved segments and data panel to one Kraiter running in a
+// module worker on IndexedDB. `?db=name` picks the database (default kraiter-segments-demo).
 import { openInWorker } from "../js/browser-client.js";
 import { count } from "./lib/dom.js";
 import { createDataPanel } from "./lib/data-panel.js";
+import { createExplainPanel } from "./lib/explain-panel.js";
 import { createJsonView } from "./lib/json-view.js";
 import { createPreview } from "./lib/preview-panel.js";
 import { createRuleBuilder } from "./lib/rule-builder.js";
@@ -52,9 +53,22 @@ try {
 // Rule editing: builder ⇄ JSON, every change previewed and kept as a draft.
 const preview = createPreview({
   client: { segments: { preview: (...a) => client.segments.preview(...a) } },
-  onDetails: (details) => showGeneral(builder.setDetails(details ?? [])),
+  onDetails: (details) => {
+    const { general, hidden } = builder.setDetails(details ?? []);
+    showGeneral(general);
+    if (hidden && !general.length && !document.querySelector("#panel-form .invalid")) return "Finish the new condition to see who matches.";
+  },
+  onExplain: (m) => explain.show({ contactId: m.id, email: m.email, segment: null }, { focus: true }),
 });
 const builder = createRuleBuilder($("panel-form"), { onChange: (rules) => ruleChanged(rules) });
+const explain = createExplainPanel({
+  client: {
+    segments: { explain: (...a) => client.segments.explain(...a) },
+    contacts: { getByEmail: (...a) => client.contacts.getByEmail(...a) },
+  },
+  rules: () => builder.getRules(),
+  segmentName: (id) => segmentsPanel.segments.find((s) => s.id === id)?.name ?? id,
+});
 const json = createJsonView($("rule-json"), $("rule-json-status"), (rules) => {
   builder.setRules(rules);
   ruleChanged(builder.getRules(), { fromJson: true });
@@ -64,6 +78,7 @@ function ruleChanged(rules, { fromJson = false } = {}) {
   if (!fromJson) json.show(rules);
   localStorage.setItem(DRAFT_KEY, JSON.stringify({ rules, editing }));
   preview.update(rules);
+  explain.rulesChanged();
 }
 
 function showGeneral(details) {
@@ -112,6 +127,7 @@ function setEditing(segment) {
   $("stop-editing").hidden = !editing;
   $("save-new").textContent = editing ? "Save as new" : "Save as segment";
   if (editing) nameInput.value = editing.name;
+  builder.setSegments(segmentsPanel.segments, editing?.id ?? null);
 }
 
 async function save(create) {
@@ -137,7 +153,7 @@ async function save(create) {
       nameInput.setAttribute("aria-invalid", "true");
       nameInput.focus();
     }
-    showGeneral(builder.setDetails(other));
+    showGeneral(builder.setDetails(other).general);
   }
 }
 $("save-form").addEventListener("submit", (e) => {
@@ -164,6 +180,8 @@ const segmentsPanel = createSegmentsPanel({
   onDeleted: (id) => {
     if (editing?.id === id) setEditing(null);
   },
+  onList: (segments) => builder.setSegments(segments, editing?.id ?? null),
+  onExplain: (m, segment) => explain.show({ contactId: m.id, email: m.email, segment }, { focus: true }),
 });
 
 async function refreshStats() {
@@ -178,6 +196,7 @@ createDataPanel({
   onChanged: async () => {
     await refreshStats();
     preview.update(builder.getRules(), { now: true });
+    explain.rulesChanged();
   },
   onReset: async () => {
     await client.close();
@@ -188,6 +207,7 @@ createDataPanel({
     });
     localStorage.removeItem(DRAFT_KEY);
     client = await openClient();
+    explain.reset();
     setEditing(null);
     await segmentsPanel.refresh();
   },

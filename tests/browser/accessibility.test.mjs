@@ -1,11 +1,14 @@
 // Accessibility basics of the app, checked in Chromium: every control has a
-// name a screen reader can read, the builder is usable from the keyboard
-// with focus kept where the user is, the tabs follow the arrow-key pattern,
-// and nothing overflows sideways on a phone-width screen.
+// name a screen reader can read (the behavioural editors and the explain
+// panel included), the builder is usable from the keyboard with focus kept
+// where the user is, the tabs follow the arrow-key pattern, explain's marks
+// say true or false in words and not by colour alone, and nothing overflows
+// sideways on a phone-width screen.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { openChromium, hasChromium } from "./chromium.mjs";
-import { openApp, key } from "./app.mjs";
+import { openApp, importThroughUI, key } from "./app.mjs";
+import { CANONICAL, ref } from "../www/rule-table.mjs";
 
 let chrome;
 before(async () => { chrome = await openChromium(); });
@@ -55,4 +58,38 @@ test("nothing overflows sideways at phone width", { skip: !hasChromium(), timeou
   const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth }));
   assert.ok(scrollWidth <= innerWidth, `page is ${scrollWidth}px wide in a ${innerWidth}px window`);
   await page.close();
+});
+
+test("the behavioural editors and the explain panel: named controls, marks in words", { skip: !hasChromium(), timeout: 60_000 }, async () => {
+  const page = await openApp(chrome, `a11y-explain-${Date.now()}`);
+  await importThroughUI(page, "contacts", "c.csv", "email,plan,country\nada@example.test,pro,GB\nbob@example.test,free,US");
+  await importThroughUI(page, "events", "e.ndjson", JSON.stringify({ name: "purchase", email: "ada@example.test", properties: { category: "shoes", amount: 150 } }));
+  await page.click("#tab-json");
+  await page.fill("#rule-json", JSON.stringify({ operator: "and", conditions: [{ field: "properties.country", op: "eq", value: "GB" }] }));
+  await page.fill("#segment-name", "GB");
+  await page.click("#save-new");
+  const segId = await page.locator("#segment-list tr", { hasText: "GB" }).getAttribute("data-segment");
+  await page.click("#stop-editing");
+  await page.click("#tab-json");
+  const everything = ref(CANONICAL.find(([name]) => name === "everything at once")[1], segId);
+  everything.conditions[0].to = "now";
+  await page.fill("#rule-json", JSON.stringify(everything));
+  await page.click("#tab-form");
+  assert.deepEqual(await page.evaluate(unnamedControls), []);
+
+  // The explain panel, from the keyboard: type an email, press Enter, focus lands on the answer.
+  await page.focus("#explain-email");
+  await page.keyboard.type("bob@example.test");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#explain-verdict");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "explain-verdict");
+  assert.match(await page.textContent("#explain-verdict"), /false/);
+  const marks = await page.$$eval("#explain-result .mark", (ms) => ms.map((m) => m.textContent.replace(/[✓✗]/g, "").trim()));
+  assert.ok(marks.length >= 6, `a mark for every node (${marks.length})`);
+  assert.deepEqual([...new Set(marks)].sort(), ["false", "true"], "each mark says true or false in words");
+  // The segment reference unfolds from the keyboard.
+  await page.focus('#explain-result details[data-segment] summary');
+  await page.keyboard.press("Enter");
+  assert.equal(await page.locator("#explain-result details[data-segment] .xtree").isVisible(), true);
+  assert.deepEqual(await page.evaluate(unnamedControls), []);
 });

@@ -47,7 +47,7 @@ test("a rule built in the UI shows the count of the contacts it matches", { skip
   await page.selectOption(key("rules.conditions[1]:operator"), "or");
   await page.selectOption(key("rules.conditions[1].conditions[0]:kind"), "event");
   await page.fill(key("rules.conditions[1].conditions[0]:key"), "login");
-  await page.check(key("rules.conditions[1].conditions[0]:within-on"));
+  await page.selectOption(key("rules.conditions[1].conditions[0]:window"), "within");
   await page.fill(key("rules.conditions[1].conditions[0]:within-amount"), "7");
   await page.selectOption(key("rules.conditions[1].conditions[0]:within-unit"), "d");
   await page.click(key("rules.conditions[1]:add-condition"));

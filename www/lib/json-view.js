@@ -1,5 +1,6 @@
 // The JSON tab: shows the builder's rule JSON and applies edits back to the
 // builder as soon as they parse, so either view can be used and they agree.
+import { orderKeys } from "./rule-canon.js";
 
 /**
  * @param {HTMLTextAreaElement} textarea
@@ -39,18 +40,4 @@ export function createJsonView(textarea, status, onRules) {
       }
     },
   };
-}
-
-const CONDITION_ORDER = ["field", "op", "value", "within"];
-const GROUP_ORDER = ["operator", "conditions"];
-
-/** The canonical key order (operator, conditions / field, op, value, within), other keys after. */
-export function orderKeys(node) {
-  if (Array.isArray(node)) return node.map(orderKeys);
-  if (node === null || typeof node !== "object") return node;
-  const order = "conditions" in node || "operator" in node ? GROUP_ORDER : CONDITION_ORDER;
-  const out = {};
-  for (const k of order) if (k in node) out[k] = k === "conditions" ? orderKeys(node[k]) : node[k];
-  for (const [k, v] of Object.entries(node)) if (!(k in out)) out[k] = v;
-  return out;
 }

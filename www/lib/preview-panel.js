@@ -1,13 +1,14 @@
 // The live preview: while the rule is edited, a debounced `preview` call in
 // the worker gives the count and the first members. Only the newest answer
 // is shown; a validation error goes back to the builder to be shown at its
-// condition.
+// condition. Each sample row opens the explain panel for that contact.
 import { count, debounce, h, ms } from "./dom.js";
 
 /**
- * @param {{ client, onDetails(details: object[] | null): void }} options
+ * @param {{ client, onDetails(details: object[] | null): string | void, onExplain(member: object): void }} options
+ *   `onDetails` may answer a note to show instead of the default one.
  */
-export function createPreview({ client, onDetails }) {
+export function createPreview({ client, onDetails, onExplain }) {
   const section = document.getElementById("preview");
   const out = document.getElementById("preview-count");
   const unit = document.getElementById("preview-unit");
@@ -27,7 +28,8 @@ export function createPreview({ client, onDetails }) {
       unit.textContent = n === 1 ? "contact matches" : "contacts match";
       meta.textContent = `Evaluated in ${ms(performance.now() - t0)} in a worker.`;
       body.replaceChildren(...sample.map((m) => h("tr", {},
-        h("td", {}, m.email),
+        h("td", {}, h("button", { type: "button", class: "link", "aria-label": `Explain why ${m.email} matches`,
+          title: "Explain why this contact matches", onclick: () => onExplain(m) }, m.email)),
         h("td", { class: "props", title: JSON.stringify(m.properties) }, summarise(m.properties)))));
       onDetails(null);
     } catch (err) {
@@ -36,7 +38,8 @@ export function createPreview({ client, onDetails }) {
       unit.textContent = "contacts match";
       body.replaceChildren();
       meta.textContent = err.code === "VALIDATION_ERROR" ? "Fix the marked conditions to see who matches." : `Preview failed: ${err.message}`;
-      onDetails(err.code === "VALIDATION_ERROR" ? err.details ?? [] : null);
+      const note = onDetails(err.code === "VALIDATION_ERROR" ? err.details ?? [] : null);
+      if (note) meta.textContent = note;
     } finally {
       if (mine === seq) section.setAttribute("aria-busy", "false");
     }

@@ -1,8 +1,9 @@
-// What the rule builder knows about the rule language (README.md "Rule language"),
-// with no DOM: field kinds, which ops each takes, and how a condition's
-// `value` is shown in the form and read back. The builder edits the rule
-// JSON itself, so the JSON view round-trips; the codecs here guarantee that
-// reading back what is shown gives the same value (tests/www-rule-model.test.mjs).
+// What the rule builder knows about the rule language (README.md "Rule
+// language" and "Behavioural rules"), with no DOM: field kinds, which ops
+// each takes, how a condition's `value` is shown in the form and read back,
+// and the shapes of windows and `having`. The builder edits the rule JSON
+// itself, so the JSON view round-trips; the codecs here guarantee that
+// reading back what is shown gives the same value (tests/www/rule-model.test.mjs).
 
 import { LONG_OPS } from "../../js/rule-ops.js";
 
@@ -13,8 +14,12 @@ export const FIELD_KINDS = [
   { kind: "createdAt", label: "Created at", field: "createdAt" },
   { kind: "updatedAt", label: "Updated at", field: "updatedAt" },
   { kind: "suppressed", label: "Suppressed", field: "suppressed" },
+  { kind: "segment", label: "Segment", field: "segment" },
   { kind: "other", label: "Other…" },
 ];
+
+/** Inside `where` only the event's own properties can be asked about ("other" shows anything else pasted in). */
+export const WHERE_KINDS = FIELD_KINDS.filter((k) => k.kind === "property" || k.kind === "other");
 
 export const PROPERTY_OPS = [
   ["eq", "equals"], ["neq", "does not equal"],
@@ -24,10 +29,18 @@ export const PROPERTY_OPS = [
   ["starts_with", "starts with"], ["ends_with", "ends with"],
   ["exists", "exists"], ["not_exists", "does not exist"],
   ["before", "is before"], ["after", "is after"],
-  ["matches", "matches pattern"], ["not_matches", "does not match pattern"],
+  ["matches", "matches"], ["not_matches", "does not match"],
 ];
 
 export const EVENT_OPS = [["occurred", "occurred"], ["not_occurred", "did not occur"]];
+
+export const SEGMENT_OPS = [["in", "is in any of"], ["not_in", "is in none of"]];
+
+export const HAVING_FNS = [
+  ["count", "count of events"], ["sum", "sum of"], ["avg", "average of"], ["min", "minimum of"],
+  ["max", "maximum of"], ["distinct", "distinct values of"],
+];
+export const HAVING_OPS = [["eq", "="], ["neq", "≠"], ["gt", ">"], ["gte", "≥"], ["lt", "<"], ["lte", "≤"]];
 
 /**
  * Long spellings the API accepts; the builder shows them in the short form.
@@ -62,9 +75,16 @@ export function fieldFrom(kind, key) {
   return k.prefix ? k.prefix + key : k.field;
 }
 
-export const opsFor = (kind) => (kind === "event" ? EVENT_OPS : kind === "other" ? [...PROPERTY_OPS, ...EVENT_OPS] : PROPERTY_OPS);
+export function opsFor(kind) {
+  if (kind === "event") return EVENT_OPS;
+  if (kind === "segment") return SEGMENT_OPS;
+  return kind === "other" ? [...PROPERTY_OPS, ...EVENT_OPS] : PROPERTY_OPS;
+}
 export const takesValue = (op) => !NO_VALUE.has(op);
-export const takesWithin = (op) => op === "occurred" || op === "not_occurred";
+/** Event ops take a window, a time zone, `where` and `having`. */
+export const isEventOp = (op) => op === "occurred" || op === "not_occurred";
+/** Ops whose value may be a date, so a time zone can say where its local times are. */
+export const takesDate = (op) => ORDER_OPS.has(op) || DATE_OPS.has(op);
 
 /** The value types the form offers for an op; "json" is the escape hatch that can hold anything. */
 export function valueTypes(op) {
@@ -143,7 +163,9 @@ function same(a, b) {
   return JSON.stringify(a) === JSON.stringify(b) && typeof a === typeof b;
 }
 
-const looksLikeDate = (v) => typeof v === "string" && /^\d{4}-\d{2}-\d{2}/.test(v);
+/** An ISO date (its start) or a relative date: "now", "-7d", "+3h". */
+export const looksLikeDate = (v) => typeof v === "string" && (/^\d{4}-\d{2}-\d{2}/.test(v) || isRelative(v));
+export const isRelative = (v) => typeof v === "string" && (v === "now" || /^[+-]\d+[mhdw]$/.test(v));
 const isScalar = (v) => ["string", "number", "boolean"].includes(typeof v);
 
 /** Whether `value` is the kind of value `op` takes (its type, not its validity). */
@@ -162,31 +184,31 @@ export function showWithin(within) {
   return m ? { amount: m[1], unit: m[2] } : null;
 }
 
+/** The window of an event condition: "none", "within" or "range" (from/to). */
+export function windowMode(cond) {
+  if (cond.within !== undefined) return "within";
+  if (cond.from !== undefined || cond.to !== undefined) return "range";
+  return "none";
+}
+
 /** A new condition of a kind, with a sensible op. */
 export function newCondition(kind = "property") {
   if (kind === "event") return { field: "events.", op: "occurred" };
+  if (kind === "segment") return { field: "segment", op: "in" };
   return { field: fieldFrom(kind, ""), op: "eq" };
 }
 
-export const newGroup = () => ({ operator: "and", conditions: [newCondition()] });
+export const newGroup = (operator = "and") => ({ operator, conditions: [newCondition()] });
 
-/**
- * Rule JSON as the builder holds it: a group at the root (a bare array
- * means an "and" group), long op spellings in their short form.
- */
-export function normaliseRules(rules) {
-  const root = Array.isArray(rules) ? { operator: "and", conditions: rules } : rules;
-  return normaliseNode(root);
+/** A having value as typed: a finite number, or the text as typed so the validator can say why not. */
+export function parseHavingValue(text) {
+  if (text.trim() === "") return undefined;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : text;
 }
+export const showHavingValue = (value) => (value === undefined ? "" : typeof value === "number" ? String(value) : typeof value === "string" ? value : JSON.stringify(value));
 
-function normaliseNode(node) {
-  if (Array.isArray(node)) return { operator: "and", conditions: node.map(normaliseNode) };
-  if (node === null || typeof node !== "object") return node;
-  if (isGroup(node)) {
-    return Array.isArray(node.conditions) ? { ...node, conditions: node.conditions.map(normaliseNode) } : { ...node };
-  }
-  return typeof node.op === "string" && Object.hasOwn(LONG_OPS, node.op) ? { ...node, op: LONG_OPS[node.op] } : { ...node };
-}
+export { normaliseRules } from "./rule-canon.js";
 
 /** Path of a child in a group, as the API writes it: `rules.conditions[2]`. */
 export const childPath = (groupPath, i) => `${groupPath}.conditions[${i}]`;

@@ -1,14 +1,16 @@
 // Saved segments: the list (name, member count, last computation) with
 // compute / edit / delete, and a paged table of the selected segment's
 // members. Computation runs in the worker; the row shows it is running.
+// A member's email opens the explain panel for it and that segment.
 import { count, h, when } from "./dom.js";
 
 const PAGE = 20;
 
 /**
- * @param {{ client, onEdit(segment: object): void, onDeleted(id: string): void }} options
+ * @param {{ client, onEdit(segment: object): void, onDeleted(id: string): void,
+ *   onList(segments: object[]): void, onExplain(member: object, segment: { id, name }): void }} options
  */
-export function createSegmentsPanel({ client, onEdit, onDeleted }) {
+export function createSegmentsPanel({ client, onEdit, onDeleted, onList, onExplain }) {
   const body = document.querySelector("#segment-list tbody");
   const empty = document.getElementById("segments-empty");
   const members = document.getElementById("members");
@@ -28,6 +30,7 @@ export function createSegmentsPanel({ client, onEdit, onDeleted }) {
     for await (const s of await client.segments.list({ limit: 100 })) all.push(s);
     segments = all;
     render();
+    onList(segments);
   }
 
   function render() {
@@ -85,7 +88,8 @@ export function createSegmentsPanel({ client, onEdit, onDeleted }) {
     membersHeading.textContent = `Members of ${selected.name}`;
     nextCursor = page.nextCursor;
     memberBody.replaceChildren(...(page.data.length
-      ? page.data.map((m) => h("tr", {}, h("td", {}, m.email), h("td", { class: "id" }, m.id), h("td", {}, when(m.joinedAt))))
+      ? page.data.map((m) => h("tr", {}, h("td", {}, h("button", { type: "button", class: "link",
+        "aria-label": `Explain why ${m.email} is a member`, onclick: () => onExplain(m, selected) }, m.email)), h("td", { class: "id" }, m.id), h("td", {}, when(m.joinedAt))))
       : [h("tr", {}, h("td", { colspan: 3, class: "hint" }, seg?.computedAt ? "No members." : "Compute the segment to see its members."))]));
     const n = cursors.length;
     const total = seg?.memberCount ?? 0;
