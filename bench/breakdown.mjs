@@ -7,6 +7,7 @@
 import { parseArgs } from "node:util";
 import { Kraiter } from "kraiter-segments";
 import { EVENT_NAMES, NOW, generateContacts, generateEvents } from "./dataset.mjs";
+import { eventProperties } from "./event-properties.mjs";
 import { median } from "./measure.mjs";
 import { buildShapes } from "./shapes.mjs";
 
@@ -29,12 +30,16 @@ for (let s = 0; s < n; s += 25_000) await k.contacts.import(contacts.slice(s, s 
 for (const b of generateEvents(seed, n, m)) {
   const recs = [];
   for (let j = 0; j < b.contact.length; j++) {
-    recs.push({ name: EVENT_NAMES[b.name[j]], email: contacts[b.contact[j]].email, timestamp: new Date(b.ts[j]).toISOString() });
+    const rec = { name: EVENT_NAMES[b.name[j]], email: contacts[b.contact[j]].email, timestamp: new Date(b.ts[j]).toISOString() };
+    const properties = eventProperties(b, j);
+    if (properties) rec.properties = properties;
+    recs.push(rec);
   }
   await k.events.import(recs);
 }
 
 const label = (c) => {
+  if (c.having) return `${c.field} ${c.op} ${c.within ?? ""} ${c.where ? "where … " : ""}having ${c.having.fn}${c.having.property ? `(${c.having.property})` : ""} ${c.having.op} ${c.having.value}`;
   const v = c.within ?? (Array.isArray(c.value) ? `[${c.value.length} values]` : c.value === undefined ? "" : JSON.stringify(c.value));
   return `${c.field} ${c.op} ${v}`;
 };

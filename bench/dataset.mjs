@@ -2,15 +2,23 @@
 // types and an event stream spread over two years around a fixed NOW. Contact
 // i depends only on (seed, i) and event batch b only on (seed, b), so any size
 // is reproducible and events stream out in typed-array batches (10M events
-// never exist as objects at once).
+// never exist as objects at once). Purchases carry `category` and `amount`
+// (bench/event-properties.mjs), also as typed arrays.
 
+import { PURCHASE_SEED, purchaseShopper } from "./event-properties.mjs";
 import { cumulate, hash32, pickWeighted, rng } from "./prng.mjs";
 
 export const NOW = Date.parse("2025-09-15T10:00:00.000Z");
 const DAY = 86_400_000;
 
 export const EVENT_NAMES = ["page_view", "login", "email_opened", "purchase", "trial_started"];
-const EVENT_CUM = cumulate([45, 25, 18, 8, 4]);
+export const PURCHASE = EVENT_NAMES.indexOf("purchase");
+// Slots of the name draw: page_view 40%, purchase 13% (5 of them were page
+// views before purchases had properties, so login, email_opened and
+// trial_started events stay exactly as they were), login 25%, email_opened
+// 18%, trial_started 4%.
+const EVENT_SLOTS = [0, PURCHASE, 1, 2, PURCHASE, 4];
+const EVENT_CUM = cumulate([40, 5, 25, 18, 8, 4]);
 
 /** Windows the shapes use; events are planted exactly on their bounds. */
 export const BOUNDARY_DAYS = [7, 14, 30, 90, 365];
@@ -134,9 +142,12 @@ function gcd(a, b) {
 }
 
 /**
- * Events in batches: yields { contact: Int32Array, name: Uint8Array, ts: Float64Array }
- * (contact index, index into EVENT_NAMES, epoch ms). 10% of contacts never act;
- * activity is skewed; 1% of events lie in the future, 1% exactly on window bounds.
+ * Events in batches: yields { start, contact: Int32Array, name: Uint8Array,
+ * ts: Float64Array, category: Uint8Array, amount: Float64Array, amountKind:
+ * Uint8Array } (contact index, index into EVENT_NAMES, epoch ms; the property
+ * codes of bench/event-properties.mjs, 0 on other events). 10% of contacts
+ * never act; activity is skewed; 1% of events lie in the future, 1% exactly
+ * on window bounds. Purchases come in shopping bursts (event-properties.mjs).
  */
 export function* generateEvents(seed, contacts, total, batchSize = 50_000) {
   const active = Math.max(1, Math.floor(contacts * 0.9));
@@ -151,17 +162,24 @@ export function* generateEvents(seed, contacts, total, batchSize = 50_000) {
     const contact = new Int32Array(n);
     const name = new Uint8Array(n);
     const ts = new Float64Array(n);
+    const category = new Uint8Array(n);
+    const amount = new Float64Array(n);
+    const amountKind = new Uint8Array(n);
+    // Purchase details draw from their own stream, so the other events are
+    // the same draws whatever the purchase model does.
+    const shop = purchaseShopper(rng(hash32(seed ^ PURCHASE_SEED, b)), NOW, seed);
     for (let j = 0; j < n; j++) {
       const rank = Math.floor(active * r() ** 2);
       contact[j] = (rank * mult + offset) % contacts;
-      name[j] = pickWeighted(EVENT_CUM, r());
+      name[j] = EVENT_SLOTS[pickWeighted(EVENT_CUM, r())];
       const kind = r();
       const u = r();
       if (kind < 0.98) ts[j] = NOW - Math.floor(730 * DAY * u ** 1.3);
       else if (kind < 0.99) ts[j] = NOW + 1 + Math.floor(u * 14 * DAY);
       else ts[j] = bounds[Math.floor(u * bounds.length)];
+      if (name[j] === PURCHASE) shop(j, kind < 0.98 ? u : -1, { contact, ts, category, amount, amountKind });
     }
-    yield { start, contact, name, ts };
+    yield { start, contact, name, ts, category, amount, amountKind };
   }
 }
 

@@ -38,6 +38,7 @@ export function table(results, shapes, rat) {
   for (const s of shapes) {
     for (const op of ["preview", "compute"]) {
       const cells = engines.map((e) => {
+        if (results[e].skipped?.[s.id]) return "n/a";
         const ms = results[e].shapes[s.id]?.[op]?.ms;
         const r = rat[s.id][op][e];
         return r == null ? fmtMs(ms) : `${fmtMs(ms)} (${r >= 10 ? r.toFixed(0) : r.toFixed(1)}x)`;
@@ -49,6 +50,17 @@ export function table(results, shapes, rat) {
   const loadRow = ["load", "import/index", ...engines.map((e) => fmtMs(results[e].load?.ms)), ""];
   rows.push(loadRow);
   return pad(rows);
+}
+
+/** One line per engine and reason for the shapes it skipped ("n/a" in the table). */
+export function skipLines(results) {
+  const lines = [];
+  for (const [engine, r] of Object.entries(results)) {
+    const byReason = {};
+    for (const [shape, reason] of Object.entries(r.skipped ?? {})) (byReason[reason] ??= []).push(shape);
+    for (const [reason, ids] of Object.entries(byReason)) lines.push(`skipped: ${engine} on ${ids.join(", ")}: ${reason}`);
+  }
+  return lines;
 }
 
 export function kraiterLines(k) {

@@ -13,7 +13,7 @@ import { checkAgreement } from "./agree.mjs";
 import { NOW, generateContacts, generateEvents } from "./dataset.mjs";
 import { BASELINE, ENGINES } from "./engines/index.mjs";
 import { gc, median } from "./measure.mjs";
-import { kraiterLines, ratios, table, targetLines, targets } from "./report.mjs";
+import { kraiterLines, ratios, skipLines, table, targetLines, targets } from "./report.mjs";
 import { buildShapes } from "./shapes.mjs";
 
 const { values: args } = parseArgs({
@@ -23,6 +23,7 @@ const { values: args } = parseArgs({
     runs: { type: "string", default: "7" },
     out: { type: "string", default: "bench/results.json" },
     only: { type: "string" },
+    shapes: { type: "string" },
     seed: { type: "string", default: "42" },
     limit: { type: "string", default: "10" },
     "import-runs": { type: "string", default: "3" },
@@ -59,11 +60,16 @@ const contacts = generateContacts(opts.seed, opts.contacts);
 const events = [...generateEvents(opts.seed, opts.contacts, opts.events)];
 const dataset = { contacts, events, now: NOW, seed: opts.seed };
 log(`dataset: ${opts.contacts} contacts, ${opts.events} events, seed ${opts.seed}, generated in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-const shapes = buildShapes({ seed: opts.seed, contacts: opts.contacts });
+const allShapes = buildShapes({ seed: opts.seed, contacts: opts.contacts });
+const shapeIds = args.shapes ? args.shapes.split(",").map((s) => s.trim()) : allShapes.map((s) => s.id);
+for (const id of shapeIds) if (!allShapes.some((s) => s.id === id)) throw new Error(`unknown shape ${id}; known: ${allShapes.map((s) => s.id).join(", ")}`);
+const shapes = allShapes.filter((s) => shapeIds.includes(s.id));
 
 const results = {};
 const observed = {};
 const reference = {};
+const memberIds = {}; // [shape][engine] = ascending contact indices, for shapes with checkMembers
+const boundaries = {}; // [shape] = { atFrom, atNow } members hinging on an event exactly on a window bound
 const failures = [];
 const live = {};
 const fail = async (name, err) => {
@@ -100,6 +106,12 @@ for (const shape of shapes) {
   gc();
   const handles = {};
   for (const [name, engine] of Object.entries(live)) {
+    const support = engine.supports?.(shape) ?? true;
+    if (support !== true) {
+      (results[name].skipped ??= {})[shape.id] = support;
+      log(`${name}: ${shape.id} skipped: ${support}`);
+      continue;
+    }
     try {
       handles[name] = await engine.prepare(shape);
       await engine.preview(handles[name], opts.limit); // warm-up
@@ -151,10 +163,25 @@ for (const shape of shapes) {
     };
     log(`${name}: ${shape.id} preview ${m.preview.ms.toFixed(2)} ms, compute ${m.compute.ms.toFixed(2)} ms, ${m.compute.results[0].count} members`);
   }
+  // Untimed: every member id (right after the compute runs, so each engine's
+  // last compute is this shape's), and how many hinge on window bounds.
+  if (shape.checkMembers) {
+    memberIds[shape.id] = {};
+    for (const [name, m] of Object.entries(measured)) {
+      if (!m.compute || !live[name]) continue;
+      try {
+        memberIds[shape.id][name] = live[name].members ? await live[name].members(handles[name]) : m.compute.results[0].members;
+      } catch (err) {
+        await fail(name, err);
+      }
+    }
+  }
+  const hinges = live["js-predicate"]?.boundaryHinges?.(shape);
+  if (hinges) boundaries[shape.id] = hinges;
 }
 for (const [name, engine] of Object.entries(live)) await engine.close().catch((e) => failures.push(`${name} close: ${e}`));
 
-const problems = checkAgreement(observed, shapes, { limit: opts.limit, reference });
+const problems = checkAgreement(observed, shapes, { limit: opts.limit, reference, members: memberIds });
 const ok = Object.fromEntries(Object.entries(results).filter(([, r]) => !r.error));
 const rat = ratios(ok, shapes);
 /** Which code was measured: commit, uncommitted engine/SDK files, wasm digest. */
@@ -196,11 +223,16 @@ console.log(`build ${meta.build.commit}${meta.build.dirty?.length ? " (uncommitt
 console.log(table(ok, shapes, rat));
 for (const line of kraiterLines(ok[BASELINE])) console.log(line);
 if (targetList.length) console.log(`\nissue-5 targets:\n${targetLines(targetList).join("\n")}`);
+for (const line of skipLines(results)) console.log(line);
+for (const [id, b] of Object.entries(boundaries)) {
+  const w = shapes.find((s) => s.id === id).rules.conditions?.[0]?.within ?? "D";
+  console.log(`${id}: ${b.atFrom} members hinge on an event exactly at now - ${w} and ${b.atNow} on one exactly at now; ${problems.some((p) => p.startsWith(`${id}:`)) ? "the engines DISAGREE" : "every engine that ran agreed on them"}`);
+}
 if (problems.length) console.log(`\nDISAGREEMENT:\n${problems.join("\n")}`);
 if (failures.length) console.log(`\nFAILED:\n${failures.join("\n")}`);
 
 const out = resolve(args.out);
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, JSON.stringify({ meta, shapes: shapes.map((s) => ({ id: s.id, title: s.title, rules: s.rules })), results, ratios: rat, targets: targetList, agreement: { ok: problems.length === 0, problems }, failures }, null, 1));
+writeFileSync(out, JSON.stringify({ meta, shapes: shapes.map((s) => ({ id: s.id, title: s.title, rules: s.rules })), results, ratios: rat, targets: targetList, agreement: { ok: problems.length === 0, problems }, boundaries, failures }, null, 1));
 console.log(`\nresults: ${out}`);
 process.exit(problems.length || failures.length ? 1 : 0);

@@ -4,6 +4,7 @@
 // at every size.
 
 import { campaignCount, campaignName } from "./dataset.mjs";
+import { CATEGORIES } from "./event-properties.mjs";
 import { hash32, rng } from "./prng.mjs";
 
 /** 1,000 `in` values: 990 campaign ids (some absent from small datasets), 8 unknown, 2 numbers. */
@@ -14,6 +15,13 @@ export function inList(seed, contacts) {
   while (values.size < 990) values.add(campaignName(Math.floor(r() * count)));
   for (let j = 0; values.size < 998; j++) values.add(`cmp_unknown_${j}`);
   return [...values, 42, 7];
+}
+
+/** Does the rule have an event condition with `where` or `having` (an aggregate over the events)? */
+export function usesEventFilters(node) {
+  if (Array.isArray(node)) return node.some(usesEventFilters);
+  if (node.operator) return node.conditions.some(usesEventFilters);
+  return node.field.startsWith("events.") && (node.where !== undefined || node.having !== undefined);
 }
 
 const and = (...conditions) => ({ operator: "and", conditions });
@@ -88,6 +96,32 @@ export function buildShapes({ seed, contacts }) {
           { field: "email", op: "ends_with", value: "@ACME.io" },
         ),
       ),
+    },
+    // Behavioural: aggregates over the events' own properties. Membership is
+    // also checked id by id, and for the contacts whose membership hinges on
+    // an event exactly on a window bound (bench/engines/js-predicate.mjs).
+    {
+      id: "count-where",
+      title: `purchase where category eq ${CATEGORIES[0]}, count gte 3 within 30d`,
+      rules: and({
+        field: "events.purchase",
+        op: "occurred",
+        within: "30d",
+        where: [{ field: "properties.category", op: "eq", value: CATEGORIES[0] }],
+        having: { fn: "count", op: "gte", value: 3 },
+      }),
+      checkMembers: true,
+    },
+    {
+      id: "sum-amount",
+      title: "purchase amount sum gte 500 within 90d",
+      rules: and({
+        field: "events.purchase",
+        op: "occurred",
+        within: "90d",
+        having: { fn: "sum", property: "amount", op: "gte", value: 500 },
+      }),
+      checkMembers: true,
     },
   ];
 }

@@ -19,6 +19,10 @@ export const customOps = {
   iends: (x, needle) => typeof x === "string" && x.toLowerCase().endsWith(needle),
 };
 
+/** Why the json-logic peers skip shapes with `where` / `having`. */
+export const JSON_LOGIC_NO_AGGREGATES =
+  "its data objects hold the last-event index, which has no event properties or counts; filter/reduce would need every event as an object per contact";
+
 const SYSTEM = new Set(["email", "createdAt", "updatedAt", "suppressed"]);
 
 function varOf(field) {
@@ -43,6 +47,7 @@ function condition(c, now) {
   if (c.field.startsWith("events.")) {
     const name = c.field.slice("events.".length);
     if (name.includes(".")) throw new Error(`json-logic var paths cannot address event ${name}`);
+    if (c.where !== undefined || c.having !== undefined) throw new Error(JSON_LOGIC_NO_AGGREGATES);
     let occurred;
     if (c.within) {
       const past = { var: `ev.${name}.past` };

@@ -3,11 +3,16 @@
 // (bench/translate-sql.mjs). Two ways to hold events: "duckdb" keeps a raw
 // table (contact_id, name, ts ms) queried with EXISTS, as a database user
 // would; "duckdb-indexed" instead gets the same pre-built last-event index as
-// the JS peers, as two columns per event name on the contacts table.
+// the JS peers, as two columns per event name on the contacts table. Event
+// properties are typed columns on the events table too (the strongest form
+// for DuckDB: no JSON parsing at query time); "duckdb-indexed" has no events
+// table, so it skips the shapes with `where` / `having`.
 
 import { BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, DuckDBInstance, INTEGER, JSToDuckDBValueConverter, LIST, VARCHAR } from "@duckdb/node-api";
 import { EVENT_NAMES } from "../dataset.mjs";
 import { buildLastEventIndex } from "../event-index.mjs";
+import { AMOUNT, CATEGORY_VALUES } from "../event-properties.mjs";
+import { usesEventFilters } from "../shapes.mjs";
 import { parseIso } from "../time.mjs";
 import { toSqlWhere } from "../translate-sql.mjs";
 
@@ -56,6 +61,9 @@ function cell(v, kind) {
   }
 }
 
+/** The events' properties as typed columns, one per (key, JSON type) the dataset writes. */
+const EVENT_SCHEMA = { category: { s: "p_category_s" }, amount: { n: "p_amount_n", s: "p_amount_s" } };
+
 const eventColumnNames = (name) => ({ last: `ev_${name}_last`, past: `ev_${name}_past` });
 
 export async function createEngine({ dataset }, { indexed = false } = {}) {
@@ -82,7 +90,7 @@ export async function createEngine({ dataset }, { indexed = false } = {}) {
       }
       const colsSql = shred.columns.map((c) => `, ${c.name} ${c.sql}`).join("");
       await con.run(`CREATE TABLE contacts (id INTEGER, email VARCHAR${colsSql})`);
-      if (!indexed) await con.run("CREATE TABLE events (contact_id INTEGER, name VARCHAR, ts BIGINT)");
+      if (!indexed) await con.run("CREATE TABLE events (contact_id INTEGER, name VARCHAR, ts BIGINT, p_category_s VARCHAR, p_amount_n DOUBLE, p_amount_s VARCHAR)");
       let app = await con.createAppender("contacts");
       const types = [INTEGER, VARCHAR, ...shred.columns.map((c) => c.type)];
       const chunk = DuckDBDataChunk.create(types);
@@ -106,28 +114,34 @@ export async function createEngine({ dataset }, { indexed = false } = {}) {
       const contactsMs = performance.now() - t;
       if (indexed) return { ms: contactsMs, note: "builds the last-event index; contacts only, no events table" };
       app = await con.createAppender("events");
-      const evChunk = DuckDBDataChunk.create([INTEGER, VARCHAR, BIGINT]);
+      const evChunk = DuckDBDataChunk.create([INTEGER, VARCHAR, BIGINT, VARCHAR, DOUBLE, VARCHAR]);
       for (const batch of dataset.events) {
         for (let s = 0; s < batch.contact.length; s += CHUNK) {
           const n = Math.min(CHUNK, batch.contact.length - s);
-          const a = new Array(n);
-          const b = new Array(n);
-          const c = new Array(n);
+          const cols = Array.from({ length: 6 }, () => new Array(n));
           for (let j = 0; j < n; j++) {
-            a[j] = batch.contact[s + j];
-            b[j] = EVENT_NAMES[batch.name[s + j]];
-            c[j] = BigInt(batch.ts[s + j]);
+            const k = s + j;
+            cols[0][j] = batch.contact[k];
+            cols[1][j] = EVENT_NAMES[batch.name[k]];
+            cols[2][j] = BigInt(batch.ts[k]);
+            cols[3][j] = CATEGORY_VALUES[batch.category[k]] ?? null;
+            const kind = batch.amountKind[k];
+            cols[4][j] = kind === AMOUNT.number ? batch.amount[k] : null;
+            cols[5][j] = kind === AMOUNT.string ? String(batch.amount[k]) : null;
           }
           evChunk.reset();
-          evChunk.setColumns([a, b, c]);
+          evChunk.setColumns(cols);
           app.appendDataChunk(evChunk);
         }
       }
       app.closeSync();
       return { ms: performance.now() - t, contactsMs, eventsMs: performance.now() - t - contactsMs };
     },
+    supports(shape) {
+      return indexed && usesEventFilters(shape.rules) ? "the pre-built last-event index holds no event properties or aggregates (plain duckdb answers from the events table)" : true;
+    },
     async prepare(shape) {
-      return toSqlWhere(shape.rules, { schema: shred.schema, now, eventColumns: indexed ? eventColumnNames : undefined });
+      return toSqlWhere(shape.rules, { schema: shred.schema, now, eventSchema: EVENT_SCHEMA, eventColumns: indexed ? eventColumnNames : undefined });
     },
     async preview(where, limit) {
       const [[count]] = await rows(`SELECT count(*) FROM contacts c WHERE ${where}`);
@@ -138,6 +152,10 @@ export async function createEngine({ dataset }, { indexed = false } = {}) {
       await con.run(`CREATE OR REPLACE TABLE segment_members AS SELECT c.id FROM contacts c WHERE ${where}`);
       const [[count]] = await rows("SELECT count(*) FROM segment_members");
       return { count: Number(count) };
+    },
+    /** The contact indices of the last compute, ascending (untimed, for the id-by-id check). */
+    async members() {
+      return Int32Array.from((await rows("SELECT id FROM segment_members ORDER BY id")).map((r) => r[0]));
     },
     async close() {
       con?.closeSync();

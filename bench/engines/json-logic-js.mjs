@@ -3,7 +3,8 @@
 
 import jsonLogic from "json-logic-js";
 import { buildLastEventIndex } from "../event-index.mjs";
-import { customOps, jsonLogicContexts, toJsonLogic } from "../translate-jsonlogic.mjs";
+import { JSON_LOGIC_NO_AGGREGATES, customOps, jsonLogicContexts, toJsonLogic } from "../translate-jsonlogic.mjs";
+import { usesEventFilters } from "../shapes.mjs";
 import { scanPreview, scanCompute } from "./scan.mjs";
 
 export async function createEngine({ dataset }) {
@@ -17,6 +18,7 @@ export async function createEngine({ dataset }) {
       contexts = jsonLogicContexts(contacts, buildLastEventIndex(dataset.events, contacts.length, now));
       return { ms: performance.now() - t, note: "builds the last-event index and per-contact data objects" };
     },
+    supports: (shape) => (usesEventFilters(shape.rules) ? JSON_LOGIC_NO_AGGREGATES : true),
     async prepare(shape) {
       const logic = toJsonLogic(shape.rules, now);
       return (ctx) => jsonLogic.apply(logic, ctx);

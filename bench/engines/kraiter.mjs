@@ -8,8 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Kraiter } from "kraiter-segments";
-import { EVENT_NAMES } from "../dataset.mjs";
+import { EVENT_NAMES, indexFromEmail } from "../dataset.mjs";
+import { eventProperties } from "../event-properties.mjs";
 import { median, repeat } from "../measure.mjs";
+import { usesEventFilters } from "../shapes.mjs";
 
 const memoryBytes = (k) => (typeof k._debugMemoryBytes === "function" ? k._debugMemoryBytes() : null);
 
@@ -66,9 +68,13 @@ async function importAll(dataset, opts) {
     eventCount += records.length;
   };
   let records = [];
-  for (const { contact, name, ts } of events) {
+  for (const batch of events) {
+    const { contact, name, ts } = batch;
     for (let j = 0; j < contact.length; j++) {
-      records.push({ name: EVENT_NAMES[name[j]], email: emails[contact[j]], timestamp: new Date(ts[j]).toISOString() });
+      const record = { name: EVENT_NAMES[name[j]], email: emails[contact[j]], timestamp: new Date(ts[j]).toISOString() };
+      const properties = eventProperties(batch, j);
+      if (properties) record.properties = properties;
+      records.push(record);
       if (records.length === opts.eventBatch) {
         await flushEvents(records);
         records = [];
@@ -132,22 +138,32 @@ export async function createEngine({ dataset, opts }) {
       const seg = await k.segments.waitForCompute(h.id);
       return { count: seg.memberCount };
     },
+    /** The contact indices of the computed members, ascending (untimed, for the id-by-id check). */
+    async members(h) {
+      const out = [];
+      for await (const m of await k.segments.listMembers(h.id, { limit: 100 })) out.push(indexFromEmail(m.email));
+      return Int32Array.from(out).sort();
+    },
     /** Snapshot size and restore time; the restored engine must answer like the original. */
     async extra({ shapes, runs, budgetMs }) {
       if (typeof k._debugSnapshot !== "function") return { snapshot: null, note: "k._debugSnapshot() missing" };
       const t = performance.now();
       const snapshot = await k._debugSnapshot();
       const snapshotMs = performance.now() - t;
-      const probe = shapes[shapes.length - 1];
-      const expected = (await k.segments.preview(probe.rules, { limit: 1 })).count;
+      // The nested shape, and every shape reading event properties (they must survive too).
+      const probes = [...new Set([shapes.find((s) => s.id === "nested") ?? shapes[shapes.length - 1], ...shapes.filter((s) => usesEventFilters(s.rules))])];
+      const expected = [];
+      for (const probe of probes) expected.push((await k.segments.preview(probe.rules, { limit: 1 })).count);
       const restore = await repeat(
         async () => {
           const t0 = performance.now();
           const k2 = await Kraiter.open({ storage: snapshotStorage(snapshot), now: () => now });
           const ms = performance.now() - t0;
-          const got = (await k2.segments.preview(probe.rules, { limit: 1 })).count;
+          for (const [i, probe] of probes.entries()) {
+            const got = (await k2.segments.preview(probe.rules, { limit: 1 })).count;
+            if (got !== expected[i]) throw new Error(`kraiter: restored snapshot counts ${got} for ${probe.id}, original ${expected[i]}`);
+          }
           await k2.close();
-          if (got !== expected) throw new Error(`kraiter: restored snapshot counts ${got} for ${probe.id}, original ${expected}`);
           return ms;
         },
         { runs, budgetMs },
