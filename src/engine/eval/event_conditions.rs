@@ -86,69 +86,105 @@ fn numbers<'a>(l: &'a NameIndex, property: &str) -> Option<(Vec<f64>, &'a super:
     Some((t, &col.codes))
 }
 
-/// One pass over the matching events into per-contact accumulators, then
-/// the `having` test per contact (contacts without matching events get
-/// the empty aggregate).
+/// The `having` test per contact, from one pass into per-contact
+/// accumulators (contacts without matching events get the empty aggregate).
 fn aggregate(h: &Having, l: &NameIndex, a: usize, b: usize, pass: Option<&Bitset>, slots: usize) -> Bitset {
+    let acc = accumulate(h, l, a, b, pass, slots, Some);
+    Bitset::from_fn(slots, |s| h.test(acc.value(s)))
+}
+
+/// One `having` aggregate per accumulator, after [`accumulate`]. Each fn
+/// keeps only what it reads, so a pass over the window's events touches
+/// one accumulator array per event (two for avg): at 1M contacts these
+/// arrays are far bigger than the caches, and each touch is a miss.
+pub struct Accumulators {
+    agg: Agg,
+    /// Events counted (count), distinct values (distinct), numbers seen (avg).
+    n: Vec<u32>,
+    /// The sum (sum, avg), the least (min) or the greatest (max) number;
+    /// ±infinity for min/max over no numbers (numbers are finite).
+    x: Vec<f64>,
+}
+
+impl Accumulators {
+    /// Accumulator `k`'s aggregate: 0 for count, sum and distinct over no
+    /// events, none for avg, min and max over no numbers.
+    pub fn value(&self, k: usize) -> Option<f64> {
+        match self.agg {
+            Agg::Count | Agg::Distinct => Some(f64::from(self.n[k])),
+            Agg::Sum => Some(self.x[k]),
+            Agg::Avg => (self.n[k] > 0).then(|| self.x[k] / f64::from(self.n[k])),
+            Agg::Min | Agg::Max => Some(self.x[k]).filter(|x| x.is_finite()),
+        }
+    }
+}
+
+/// One pass over the events `a..b` that pass the `where` bits: each goes
+/// to accumulator `to(contact slot)` (skipped when `None`). Compute passes
+/// `Some` (one accumulator per contact); explain one accumulator for its
+/// contact, so both read the same aggregate.
+pub fn accumulate(h: &Having, l: &NameIndex, a: usize, b: usize, pass: Option<&Bitset>, accs: usize, to: impl Fn(usize) -> Option<usize>) -> Accumulators {
     let passes = |i: usize| pass.is_none_or(|p| p.get(i - a));
-    match h.agg {
+    let agg = h.agg;
+    let counted = matches!(agg, Agg::Count | Agg::Distinct | Agg::Avg);
+    let start = match agg {
+        Agg::Min => Some(f64::INFINITY),
+        Agg::Max => Some(f64::NEG_INFINITY),
+        Agg::Sum | Agg::Avg => Some(0.0),
+        Agg::Count | Agg::Distinct => None,
+    };
+    let mut out = Accumulators {
+        agg,
+        n: if counted { vec![0; accs] } else { Vec::new() },
+        x: start.map_or_else(Vec::new, |v| vec![v; accs]),
+    };
+    match agg {
         Agg::Count => {
-            let mut n = vec![0u32; slots];
             for i in (a..b).filter(|&i| passes(i)) {
-                n[l.slot.get(i) as usize] += 1;
+                if let Some(k) = to(l.slot.get(i) as usize) {
+                    out.n[k] += 1;
+                }
             }
-            Bitset::from_fn(slots, |s| h.test(Some(f64::from(n[s]))))
         }
         Agg::Distinct => {
-            let col = h.property.as_deref().and_then(|p| l.column(p));
-            let mut n = vec![0u32; slots];
-            if let Some(col) = col {
+            if let Some(col) = h.property.as_deref().and_then(|p| l.column(p)) {
                 let scalar: Vec<bool> = std::iter::once(false)
                     .chain(col.dict.values().iter().map(|v| matches!(v, PValue::Str(_) | PValue::Num(_) | PValue::Bool(_))))
                     .collect();
-                let mut pairs: Vec<(u32, u32)> = (a..b)
+                // Codes are type-strict and one per value (±0 share one), so
+                // distinct (accumulator, code) pairs are distinct values.
+                let mut pairs: Vec<(usize, u32)> = (a..b)
                     .filter(|&i| passes(i))
-                    .map(|i| (l.slot.get(i), col.codes.get(i)))
+                    .filter_map(|i| Some((to(l.slot.get(i) as usize)?, col.codes.get(i))))
                     .filter(|&(_, c)| scalar[c as usize])
                     .collect();
                 pairs.sort_unstable();
                 pairs.dedup();
-                for (s, _) in pairs {
-                    n[s as usize] += 1;
+                for (k, _) in pairs {
+                    out.n[k] += 1;
                 }
             }
-            Bitset::from_fn(slots, |s| h.test(Some(f64::from(n[s]))))
         }
         Agg::Sum | Agg::Avg | Agg::Min | Agg::Max => {
-            let mut sum = vec![0f64; slots];
-            let mut n = vec![0u32; slots];
-            let mut lo = vec![f64::INFINITY; slots];
-            let mut hi = vec![f64::NEG_INFINITY; slots];
-            if let Some((nums, codes)) = h.property.as_deref().and_then(|p| numbers(l, p)) {
-                for i in (a..b).filter(|&i| passes(i)) {
-                    let v = nums[codes.get(i) as usize];
-                    if v.is_nan() {
-                        continue;
-                    }
-                    let s = l.slot.get(i) as usize;
-                    sum[s] += v;
-                    n[s] += 1;
-                    lo[s] = lo[s].min(v);
-                    hi[s] = hi[s].max(v);
+            let Some((nums, codes)) = h.property.as_deref().and_then(|p| numbers(l, p)) else { return out };
+            for i in (a..b).filter(|&i| passes(i)) {
+                let v = nums[codes.get(i) as usize];
+                if v.is_nan() {
+                    continue;
+                }
+                let Some(k) = to(l.slot.get(i) as usize) else { continue };
+                match agg {
+                    Agg::Min => out.x[k] = out.x[k].min(v),
+                    Agg::Max => out.x[k] = out.x[k].max(v),
+                    _ => out.x[k] += v,
+                }
+                if counted {
+                    out.n[k] += 1;
                 }
             }
-            Bitset::from_fn(slots, |s| {
-                let v = match h.agg {
-                    Agg::Sum => Some(sum[s]),
-                    _ if n[s] == 0 => None,
-                    Agg::Avg => Some(sum[s] / f64::from(n[s])),
-                    Agg::Min => Some(lo[s]),
-                    _ => Some(hi[s]),
-                };
-                h.test(v)
-            })
         }
     }
+    out
 }
 
 /// A `where` tree over the events `a..b` of one name: bit `i - a` is the

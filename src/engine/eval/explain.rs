@@ -5,11 +5,11 @@
 
 use serde_json::{json, Map, Value};
 
-use super::event_conditions::{empty_value, filter, window_range};
+use super::event_conditions::{accumulate, empty_value, filter, window_range};
 use super::{node, Ctx, Data};
 use crate::engine::events::NameIndex;
 use crate::engine::value::PValue;
-use crate::rules::{Agg, Condition, Field, Node, Rules};
+use crate::rules::{Condition, Field, Node, Rules};
 use crate::time::format_iso;
 
 /// `{ member, tree }` for the contact at `slot` (alive) under `rules`.
@@ -128,53 +128,22 @@ fn event_details(c: &Condition, l: Option<&NameIndex>, slot: usize, now: i64, ou
     });
     out.insert("window".into(), window.unwrap_or(Value::Null));
     let mut times = Vec::new();
-    let mut values = Vec::new();
+    let mut value = None;
     if let Some(l) = l {
         let (a, b) = window_range(c, l, now);
         let pass = filter(c, l, a, b, now);
-        let col = c.having.as_ref().and_then(|h| h.property.as_deref()).and_then(|p| l.column(p));
         for i in a..b {
             if l.slot.get(i) as usize == slot && pass.as_ref().is_none_or(|p| p.get(i - a)) {
                 times.push(l.ts.get(i));
-                values.push(col.and_then(|col| col.dict.get(col.codes.get(i))));
             }
         }
+        value = c.having.as_ref().and_then(|h| accumulate(h, l, a, b, pass.as_ref(), 1, |s| (s == slot).then_some(0)).value(0));
+    } else if let Some(h) = &c.having {
+        value = empty_value(h.agg);
     }
     out.insert("count".into(), json!(times.len()));
-    let value = c.having.as_ref().map(|h| aggregate(h.agg, &values, times.len()));
-    out.insert("value".into(), value.flatten().map_or(Value::Null, number));
+    out.insert("value".into(), value.map_or(Value::Null, number));
     out.insert("firstAt".into(), times.first().map_or(Value::Null, |&t| json!(format_iso(t))));
     out.insert("lastAt".into(), times.last().map_or(Value::Null, |&t| json!(format_iso(t))));
 }
 
-fn aggregate(agg: Agg, values: &[Option<&PValue>], count: usize) -> Option<f64> {
-    let nums: Vec<f64> = values.iter().filter_map(|v| if let Some(PValue::Num(n)) = v { Some(*n) } else { None }).collect();
-    match agg {
-        Agg::Count => Some(count as f64),
-        Agg::Distinct => {
-            let mut seen: Vec<&PValue> = Vec::new();
-            for v in values.iter().flatten() {
-                let scalar = matches!(v, PValue::Str(_) | PValue::Num(_) | PValue::Bool(_));
-                if scalar && !seen.iter().any(|s| same(s, v)) {
-                    seen.push(v);
-                }
-            }
-            Some(seen.len() as f64)
-        }
-        _ if nums.is_empty() => empty_value(agg),
-        Agg::Sum => Some(nums.iter().sum()),
-        Agg::Avg => Some(nums.iter().sum::<f64>() / nums.len() as f64),
-        Agg::Min => nums.iter().copied().reduce(f64::min),
-        Agg::Max => nums.iter().copied().reduce(f64::max),
-    }
-}
-
-/// Type-strict equality of two scalar values, as `eq` (numbers by value).
-fn same(a: &PValue, b: &PValue) -> bool {
-    match (a, b) {
-        (PValue::Str(x), PValue::Str(y)) => x == y,
-        (PValue::Num(x), PValue::Num(y)) => x == y,
-        (PValue::Bool(x), PValue::Bool(y)) => x == y,
-        _ => false,
-    }
-}
