@@ -13,6 +13,7 @@ use std::hash::Hasher;
 use serde::{Deserialize, Serialize};
 
 use super::bitset::Bitset;
+use super::lower_text::LowerText;
 use super::value::{Dict, PRef, PValue};
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
@@ -75,12 +76,7 @@ pub struct Contacts {
     /// Per slot, the lower-cased email where it differs, filled in lazily
     /// for string conditions on `email`.
     #[serde(skip)]
-    emails_lower: RefCell<Vec<Option<Box<str>>>>,
-}
-
-fn lower_if_different(s: &str) -> Option<Box<str>> {
-    let l = s.to_lowercase();
-    (l != s).then(|| l.into_boxed_str())
+    emails_lower: RefCell<LowerText>,
 }
 
 /// Emails compare case-insensitively.
@@ -145,13 +141,14 @@ impl Contacts {
         &self.emails[slot]
     }
 
-    /// Lower-cased emails per slot (`None`: already lower-case); `None` if
-    /// the cache is borrowed, which the evaluator never does.
-    pub fn lowered_emails(&self) -> Option<Ref<'_, Vec<Option<Box<str>>>>> {
+    /// Lower-cased emails per slot, back to back; `None` if the cache is
+    /// borrowed, which the evaluator never does.
+    pub fn lowered_emails(&self) -> Option<Ref<'_, LowerText>> {
         {
             let mut cache = self.emails_lower.try_borrow_mut().ok()?;
-            let from = cache.len();
-            cache.extend(self.emails[from..].iter().map(|e| lower_if_different(e)));
+            for e in &self.emails[cache.len()..] {
+                cache.push(Some(e));
+            }
         }
         self.emails_lower.try_borrow().ok()
     }
@@ -264,9 +261,7 @@ impl Contacts {
 
     pub fn set_email(&mut self, slot: usize, email: String) {
         self.unindex_email(slot);
-        if let Some(l) = self.emails_lower.get_mut().get_mut(slot) {
-            *l = lower_if_different(&email);
-        }
+        self.emails_lower.get_mut().set(slot, &email);
         self.emails[slot] = email.into();
         self.index_email(slot);
     }

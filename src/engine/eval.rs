@@ -147,7 +147,7 @@ fn per_contact(c: &Condition, contacts: &Contacts, now: i64, among: Option<&Bits
     let lower = (c.field == Field::Email && p.needs() == Needs::Lower).then(|| contacts.lowered_emails()).flatten();
     let test = |s: usize| match &c.field {
         Field::Email => match &lower {
-            Some(l) => p.test_lowered(l.get(s).and_then(|x| x.as_deref()).unwrap_or_else(|| contacts.email(s))),
+            Some(l) => p.test_lowered(l.get(s).unwrap_or_else(|| contacts.email(s))),
             None => p.matches(View::Str(contacts.email(s))),
         },
         Field::CreatedAt => p.matches(View::Date(contacts.created_at(s))),
@@ -218,7 +218,7 @@ pub(super) fn verdicts(p: &Prepared, dict: &Dict) -> Vec<bool> {
     for (i, v) in values.iter().enumerate() {
         let view = match (v, &lower, &dates) {
             (PValue::Str(raw), Some(l), _) => {
-                View::Text { raw, lower: l.get(i).and_then(|x| x.as_deref()).unwrap_or(raw), date: None }
+                View::Text { raw, lower: l.get(i).unwrap_or(raw), date: None }
             }
             (PValue::Str(raw), _, Some(d)) => View::Text { raw, lower: raw, date: d.get(i).copied().flatten() },
             _ => view(v),

@@ -7,6 +7,7 @@ pub mod bytes;
 pub mod contacts;
 pub mod eval;
 pub mod events;
+pub mod lower_text;
 pub mod matcher;
 pub mod paged;
 pub mod segments;

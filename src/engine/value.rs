@@ -7,6 +7,7 @@ use std::cell::{Ref, RefCell};
 use hashbrown::HashTable;
 use rustc_hash::FxHasher;
 
+use super::lower_text::LowerText;
 use crate::time::parse_iso;
 use std::hash::{Hash, Hasher};
 
@@ -142,7 +143,7 @@ pub struct Dict {
     index: HashTable<u32>,
     /// Per value: the lower-cased text when it differs from the value.
     #[serde(skip)]
-    lower: RefCell<Vec<Option<Box<str>>>>,
+    lower: RefCell<LowerText>,
     /// Per value: the instant, for strings that parse as ISO dates.
     #[serde(skip)]
     dates: RefCell<Vec<Option<i64>>>,
@@ -179,19 +180,14 @@ impl Dict {
         &self.values
     }
 
-    /// Lower-cased text per value (`None`: not a string, or already lower).
-    /// `None` if the cache is in use, which the evaluator never does.
-    pub fn lowered(&self) -> Option<Ref<'_, Vec<Option<Box<str>>>>> {
+    /// Lower-cased text per value, back to back (empty for values that
+    /// are not strings). `None` if the cache is in use, which the evaluator
+    /// never does.
+    pub fn lowered(&self) -> Option<Ref<'_, LowerText>> {
         {
             let mut cache = self.lower.try_borrow_mut().ok()?;
             for v in &self.values[cache.len()..] {
-                cache.push(match v {
-                    PValue::Str(s) => {
-                        let l = s.to_lowercase();
-                        (l != **s).then(|| l.into_boxed_str())
-                    }
-                    _ => None,
-                });
+                cache.push(if let PValue::Str(s) = v { Some(s) } else { None });
             }
         }
         self.lower.try_borrow().ok()
