@@ -43,9 +43,9 @@ function snapshotStorage(snapshot) {
   };
 }
 
-async function importAll(dataset, opts) {
+async function importAll(dataset, opts, K) {
   const { contacts, events, now } = dataset;
-  const k = await Kraiter.open({ now: () => now });
+  const k = await K.open({ now: () => now });
   const mem0 = memoryBytes(k);
   let contactsMs = 0;
   for (let s = 0; s < contacts.length; s += opts.contactBatch) {
@@ -93,19 +93,24 @@ async function importAll(dataset, opts) {
   };
 }
 
-export async function createEngine({ dataset, opts }) {
+/**
+ * `build` is this package by default; `engines/index.mjs` passes another
+ * build's `Kraiter` as `kraiter-other`, to time two builds round-robin in
+ * one process (the only A/B this machine's noise does not swamp).
+ */
+export async function createEngine({ dataset, opts }, build = { Kraiter, name: "kraiter" }) {
   const { contacts, now } = dataset;
   let k;
   const eventCount = dataset.events.reduce((a, b) => a + b.contact.length, 0);
   return {
-    name: "kraiter",
+    name: build.name,
     async load() {
       const loads = [];
       for (let r = 0; r < opts.importRuns; r++) {
         if (k) await k.close();
         k = null;
         opts.gc?.();
-        const res = await importAll(dataset, opts);
+        const res = await importAll(dataset, opts, build.Kraiter);
         k = res.k;
         delete res.k;
         loads.push(res);
@@ -147,6 +152,7 @@ export async function createEngine({ dataset, opts }) {
     /** Snapshot size and restore time; the restored engine must answer like the original. */
     async extra({ shapes, runs, budgetMs }) {
       if (typeof k._debugSnapshot !== "function") return { snapshot: null, note: "k._debugSnapshot() missing" };
+      if (build.Kraiter !== Kraiter) return { snapshot: null, note: "snapshots are measured for this package's build only" };
       const t = performance.now();
       const snapshot = await k._debugSnapshot();
       const snapshotMs = performance.now() - t;
