@@ -39,3 +39,16 @@ export async function expectCount(page, expected) {
 }
 
 export const key = (k) => `[data-key="${k}"]`;
+
+/** Saves `rules` as a new segment named `name` through the JSON view; answers its id. */
+export async function saveThroughJSON(page, name, rules) {
+  await page.click("#tab-json");
+  await page.fill("#rule-json", JSON.stringify(rules));
+  await page.fill("#segment-name", name);
+  await page.click("#save-new");
+  const row = page.locator("#segment-list tr", { hasText: name });
+  await row.waitFor();
+  const id = await row.getAttribute("data-segment");
+  await page.click("#stop-editing");
+  return id;
+}

@@ -12,7 +12,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { openChromium, hasChromium } from "./chromium.mjs";
-import { openApp, importThroughUI, expectCount, key } from "./app.mjs";
+import { openApp, importThroughUI, expectCount, key, saveThroughJSON } from "./app.mjs";
 
 const SHOTS = new URL("../../artifacts/screenshots/", import.meta.url).pathname;
 const DAY = 86_400_000;
@@ -93,14 +93,7 @@ test("a behavioural rule built through the controls counts, explains and marks i
     new RegExp(`Imported ${events.length} events`));
 
   // A saved segment to refer to, made in the JSON view and saved by name.
-  await page.click("#tab-json");
-  await page.fill("#rule-json", JSON.stringify(europeans));
-  await page.fill("#segment-name", "Europeans");
-  await page.click("#save-new");
-  const row = page.locator("#segment-list tr", { hasText: "Europeans" });
-  await row.waitFor();
-  const segId = await row.getAttribute("data-segment");
-  await page.click("#stop-editing");
+  const segId = await saveThroughJSON(page, "Europeans", europeans);
   await page.click("#tab-form");
 
   // The purchase condition: where + having sum + from/to + time zone.

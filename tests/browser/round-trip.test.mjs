@@ -7,7 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { openChromium, hasChromium } from "./chromium.mjs";
-import { openApp, settledCount } from "./app.mjs";
+import { openApp, settledCount, saveThroughJSON } from "./app.mjs";
 import { CANONICAL, SPELLINGS, ref } from "../www/rule-table.mjs";
 import { normaliseRules } from "../../www/lib/rule-canon.js";
 
@@ -48,14 +48,7 @@ const retypeAll = () => {
 
 test("every construct pasted as JSON is shown by the builder and comes back identical", { skip: !hasChromium(), timeout: 120_000 }, async () => {
   const page = await openApp(chrome, `round-trip-${Date.now()}`);
-  await page.click("#tab-json");
-  await page.fill("#rule-json", JSON.stringify({ operator: "and", conditions: [{ field: "properties.plan", op: "eq", value: "pro" }] }));
-  await page.fill("#segment-name", "Base");
-  await page.click("#save-new");
-  const row = page.locator("#segment-list tr", { hasText: "Base" });
-  await row.waitFor();
-  const segId = await row.getAttribute("data-segment");
-  await page.click("#stop-editing");
+  const segId = await saveThroughJSON(page, "Base", { operator: "and", conditions: [{ field: "properties.plan", op: "eq", value: "pro" }] });
 
   for (const [name, table] of [...CANONICAL, ...SPELLINGS]) {
     const rule = ref(table, segId);

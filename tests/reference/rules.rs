@@ -339,30 +339,38 @@ fn canonical_node(rules: &Value) -> Value {
     }
 }
 
-/// Does contact `c` (index into `world.contacts`) match the valid document at `now`?
-pub fn matches(rules: &Value, world: &World, c: usize, now: i64) -> bool {
-    match rules {
-        Value::Array(items) => items.iter().all(|n| matches(n, world, c, now)),
+/// A valid rule node (a group, a bare array meaning `and`, or a condition)
+/// with `leaf` deciding each condition.
+fn tree(n: &Value, leaf: &dyn Fn(&Map<String, Value>) -> bool) -> bool {
+    match n {
+        Value::Array(items) => items.iter().all(|n| tree(n, leaf)),
         Value::Object(o) if is_group(o) => {
             let items = o["conditions"].as_array().unwrap();
             match o["operator"].as_str().unwrap() {
-                "or" => items.iter().any(|n| matches(n, world, c, now)),
-                "not" => !matches(&items[0], world, c, now),
-                _ => items.iter().all(|n| matches(n, world, c, now)),
+                "or" => items.iter().any(|n| tree(n, leaf)),
+                "not" => !tree(&items[0], leaf),
+                _ => items.iter().all(|n| tree(n, leaf)),
             }
         }
-        Value::Object(o) if o["field"] == "segment" => {
+        Value::Object(o) => leaf(o),
+        _ => false,
+    }
+}
+
+/// Does contact `c` (index into `world.contacts`) match the valid document at `now`?
+pub fn matches(rules: &Value, world: &World, c: usize, now: i64) -> bool {
+    tree(rules, &|o| {
+        let field = o["field"].as_str().unwrap();
+        if field == "segment" {
             let ids = o["value"].as_array().unwrap();
             let any = world.segments.iter().any(|(id, r)| ids.iter().any(|v| v == id) && matches(r, world, c, now));
             (o["op"] == "in") == any
+        } else if field.starts_with("events.") {
+            (op_name(o["op"].as_str().unwrap()) == Some("occurred")) == event_test(o, world, c, now).0
+        } else {
+            property_test(o, field_value(&world.contacts[c], field).as_ref(), now)
         }
-        Value::Object(o) if o["field"].as_str().unwrap().starts_with("events.") => {
-            let occurred = event_test(o, world, c, now).0;
-            (op_name(o["op"].as_str().unwrap()) == Some("occurred")) == occurred
-        }
-        Value::Object(o) => property_test(o, field_value(&world.contacts[c], o["field"].as_str().unwrap()).as_ref(), now),
-        _ => false,
-    }
+    })
 }
 
 /// What an event condition found for one contact.
@@ -450,22 +458,10 @@ pub fn event_test(o: &Map<String, Value>, world: &World, c: usize, now: i64) -> 
 
 /// A `where` tested on one event's properties.
 fn where_matches(w: &Value, props: &Map<String, Value>, now: i64) -> bool {
-    match w {
-        Value::Array(items) => items.iter().all(|n| where_matches(n, props, now)),
-        Value::Object(o) if is_group(o) => {
-            let items = o["conditions"].as_array().unwrap();
-            match o["operator"].as_str().unwrap() {
-                "or" => items.iter().any(|n| where_matches(n, props, now)),
-                "not" => !where_matches(&items[0], props, now),
-                _ => items.iter().all(|n| where_matches(n, props, now)),
-            }
-        }
-        Value::Object(o) => {
-            let key = o["field"].as_str().unwrap().strip_prefix("properties.").unwrap();
-            property_test(o, props.get(key), now)
-        }
-        _ => false,
-    }
+    tree(w, &|o| {
+        let key = o["field"].as_str().unwrap().strip_prefix("properties.").unwrap();
+        property_test(o, props.get(key), now)
+    })
 }
 
 /// A property condition against the value it reads (None: absent).
