@@ -27,6 +27,15 @@ use super::value::{Dict, PRef};
 /// Tail capacity kept after a merge (events arriving one by one reuse it).
 const KEEP_TAIL: usize = 4096;
 
+/// Empties a tail, giving its memory back when `give_back`.
+fn empty<T>(v: &mut Vec<T>, give_back: bool) {
+    if give_back {
+        *v = Vec::new();
+    } else {
+        v.clear();
+    }
+}
+
 /// An event property as planned: a key of the name's columns and a value.
 pub type EventProp = (Key, Val);
 
@@ -107,16 +116,10 @@ impl NameIndex {
         }
         // A small tail keeps its capacity for the next batch; a large one
         // (a bulk import) is given back rather than held at 16 B per slot.
-        if self.tail.capacity() > KEEP_TAIL {
-            self.tail = Vec::new();
-            for c in &mut self.columns {
-                c.tail = Vec::new();
-            }
-        } else {
-            self.tail.clear();
-            for c in &mut self.columns {
-                c.tail.clear();
-            }
+        let give_back = self.tail.capacity() > KEEP_TAIL;
+        empty(&mut self.tail, give_back);
+        for c in &mut self.columns {
+            empty(&mut c.tail, give_back);
         }
     }
 

@@ -7,7 +7,7 @@ import { h, uid } from "./dom.js";
 import { locateDetail } from "./rule-model.js";
 
 /** The control role a path's rest names: ".having.property" → having.property, ".value[2]" → value, item 2. */
-export function roleOf(rest) {
+function roleOf(rest) {
   const m = /^\.(having\.\w+|\w+)(?:\[(\d+)\])?/.exec(rest);
   if (!m) return { role: null, item: null };
   return { role: m[1], item: m[2] === undefined ? null : Number(m[2]) };

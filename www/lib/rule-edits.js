@@ -35,7 +35,7 @@ export function setValue(cond, value) {
 }
 
 /** Sets `key`, or removes it when `value` is undefined. */
-export function setKey(obj, key, value) {
+function setKey(obj, key, value) {
   if (value === undefined) delete obj[key];
   else obj[key] = value;
 }

@@ -164,8 +164,8 @@ function same(a, b) {
 }
 
 /** An ISO date (its start) or a relative date: "now", "-7d", "+3h". */
-export const looksLikeDate = (v) => typeof v === "string" && (/^\d{4}-\d{2}-\d{2}/.test(v) || isRelative(v));
-export const isRelative = (v) => typeof v === "string" && (v === "now" || /^[+-]\d+[mhdw]$/.test(v));
+const looksLikeDate = (v) => typeof v === "string" && (/^\d{4}-\d{2}-\d{2}/.test(v) || isRelative(v));
+const isRelative = (v) => typeof v === "string" && (v === "now" || /^[+-]\d+[mhdw]$/.test(v));
 const isScalar = (v) => ["string", "number", "boolean"].includes(typeof v);
 
 /** Whether `value` is the kind of value `op` takes (its type, not its validity). */

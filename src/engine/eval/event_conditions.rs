@@ -68,12 +68,10 @@ fn matching(c: &Condition, l: Option<&NameIndex>, slots: usize, now: i64) -> Bit
 }
 
 /// An aggregate over no events: 0 for count, sum and distinct; none for
-/// avg, min and max (the test is then false).
+/// avg, min and max (the test is then false). Read off an accumulator that
+/// saw nothing, so the rule lives in one place (`Accumulators::value`).
 pub fn empty_value(agg: Agg) -> Option<f64> {
-    match agg {
-        Agg::Count | Agg::Sum | Agg::Distinct => Some(0.0),
-        Agg::Avg | Agg::Min | Agg::Max => None,
-    }
+    Accumulators::new(agg, 1).value(0)
 }
 
 /// Per code of a column: the number it holds, or NaN (absent, null, not a
@@ -107,6 +105,18 @@ pub struct Accumulators {
 }
 
 impl Accumulators {
+    /// `accs` accumulators that have seen no event.
+    fn new(agg: Agg, accs: usize) -> Self {
+        let counted = matches!(agg, Agg::Count | Agg::Distinct | Agg::Avg);
+        let start = match agg {
+            Agg::Min => Some(f64::INFINITY),
+            Agg::Max => Some(f64::NEG_INFINITY),
+            Agg::Sum | Agg::Avg => Some(0.0),
+            Agg::Count | Agg::Distinct => None,
+        };
+        Accumulators { agg, n: if counted { vec![0; accs] } else { Vec::new() }, x: start.map_or_else(Vec::new, |v| vec![v; accs]) }
+    }
+
     /// Accumulator `k`'s aggregate: 0 for count, sum and distinct over no
     /// events, none for avg, min and max over no numbers.
     pub fn value(&self, k: usize) -> Option<f64> {
@@ -126,18 +136,8 @@ impl Accumulators {
 pub fn accumulate(h: &Having, l: &NameIndex, a: usize, b: usize, pass: Option<&Bitset>, accs: usize, to: impl Fn(usize) -> Option<usize>) -> Accumulators {
     let passes = |i: usize| pass.is_none_or(|p| p.get(i - a));
     let agg = h.agg;
-    let counted = matches!(agg, Agg::Count | Agg::Distinct | Agg::Avg);
-    let start = match agg {
-        Agg::Min => Some(f64::INFINITY),
-        Agg::Max => Some(f64::NEG_INFINITY),
-        Agg::Sum | Agg::Avg => Some(0.0),
-        Agg::Count | Agg::Distinct => None,
-    };
-    let mut out = Accumulators {
-        agg,
-        n: if counted { vec![0; accs] } else { Vec::new() },
-        x: start.map_or_else(Vec::new, |v| vec![v; accs]),
-    };
+    let mut out = Accumulators::new(agg, accs);
+    let counted = !out.n.is_empty(); // count, distinct and avg keep `n`
     match agg {
         Agg::Count => {
             for i in (a..b).filter(|&i| passes(i)) {
