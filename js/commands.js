@@ -19,6 +19,8 @@ import { invalid } from "./errors.js";
  *   with the id; a non-object patch becomes `{ [patchKey]: patch }`), `params`
  *   (list `{ cursor, limit }`), `rules` + `options` (`{ rules, limit }`), `email`.
  * - `paged`: answers a page; the SDK's page is `for await`-iterable.
+ * - `local: true`: an SDK method that the Web Worker proxy implements on the
+ *   page's side (subscribe: callbacks cannot be posted).
  * - `sdk: false`: a REST route only (a second route of an SDK method, such as
  *   explain by saved segment id); no SDK or proxy method of its own.
  * - `rest`: the REST route. `body`: "object" or "array" (the body is the engine
@@ -70,6 +72,14 @@ export const COMMANDS = [
     rest: { method: "GET", path: "/api/segments/:id/explain", query: ["contactId"], status: 200 },
   },
   {
+    name: "segments.changes", cmd: "segments.changes", kind: "query", args: ["id", "params"], paged: true,
+    rest: { method: "GET", path: "/api/segments/:id/changes", query: ["limit", "cursor"], status: 200 },
+  },
+  { name: "segments.changesHead", cmd: "changes.head", kind: "query", args: [] },
+  // A callback cannot cross postMessage: the Web Worker proxy subscribes
+  // once to every change and calls its own subscribers (browser-client.js).
+  { name: "segments.subscribe", cmd: null, kind: "sdk", args: ["id", "listener"], local: true },
+  {
     name: "contacts.create", cmd: "contacts.create", kind: "mutation", args: ["input"],
     rest: { method: "POST", path: "/api/contacts", body: "object", status: 201 },
   },
@@ -117,7 +127,7 @@ Object.freeze(COMMANDS);
 export const COMMAND = Object.freeze(Object.fromEntries(COMMANDS.map((c) => [c.name, c])));
 
 /** The SDK methods, as "resource.method": what the Web Worker proxy may call. */
-export const SDK_METHODS = Object.freeze(COMMANDS.filter((c) => c.sdk !== false).map((c) => c.name));
+export const SDK_METHODS = Object.freeze(COMMANDS.filter((c) => c.sdk !== false && !c.local).map((c) => c.name));
 
 /** The three SDK resources, in order. */
 export const RESOURCES = Object.freeze([...new Set(COMMANDS.map((c) => c.resource))]);
@@ -179,6 +189,8 @@ export function engineInput(command, args) {
       return typeof a === "string" ? { id: a, contactId: b } : { rules: a, contactId: b };
     case "id,contactId":
       return { id: a, contactId: b };
+    case "":
+      return {};
     default:
       throw new Error(`no input shape for ${command.name}`);
   }
