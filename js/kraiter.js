@@ -144,6 +144,11 @@ export class Kraiter {
     return this.#core.memoryBytes();
   }
 
+  /** Any read-only engine command (as `debug.nextChange`). For benchmarks. */
+  _debugQuery(cmd, input) {
+    return this.#core.query(cmd, input);
+  }
+
   /** Counts and engine heap estimate. For benchmarks and the demo app. */
   _debugStats() {
     return this.#core.query("stats", {});

@@ -43,9 +43,10 @@ function snapshotStorage(snapshot) {
   };
 }
 
-async function importAll(dataset, opts, K) {
-  const { contacts, events, now } = dataset;
-  const k = await K.open({ now: () => now });
+/** Imports the dataset in batches through the SDK; `clock` is the instance's clock (default: the dataset's now). */
+export async function importAll(dataset, opts, K, clock = () => dataset.now) {
+  const { contacts, events } = dataset;
+  const k = await K.open({ now: clock });
   const mem0 = memoryBytes(k);
   let contactsMs = 0;
   for (let s = 0; s < contacts.length; s += opts.contactBatch) {

@@ -223,12 +223,15 @@ impl Engine {
             "contacts.getByEmail" => contacts::get_by_email(s, &e),
             "contacts.list" => contacts::list(s, &e),
             "stats" => Ok(format!(
-                "{{\"contacts\":{},\"events\":{},\"segments\":{},\"heapBytes\":{}}}",
+                "{{\"contacts\":{},\"events\":{},\"segments\":{},\"changes\":{},\"heapBytes\":{}}}",
                 s.contacts.live_count(),
                 s.events.total(),
                 s.segments.all().len(),
+                s.segments.all().iter().map(|g| g.feed.len()).sum::<usize>(),
                 s.heap_bytes()
             )),
+            // For benchmarks: one nextChangeAt scan of a live segment, from the clock, not stored.
+            "debug.nextChange" => changes::next_change_now(s, &e),
             other => Err(Error::invalid("cmd", format!("unknown query '{}'", clip(other)))),
         }
     }

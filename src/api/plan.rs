@@ -138,13 +138,15 @@ pub fn apply(store: &mut Store, p: Planned, now: i64, seed: [u32; 4]) -> (String
                 store.contacts.touch(e.slot, e.at);
                 touched.push(e.slot as u32);
             }
+            let contacts_changed = !touched.is_empty();
             let ids: Vec<usize> = b.event_names.iter().map(|n| store.events.name_id(n)).collect();
             for e in b.events {
                 let props = &b.event_props[e.props.start as usize..e.props.end as usize];
                 store.events.push_id(ids[e.name as usize], e.slot, e.ts, props);
                 touched.push(e.slot);
             }
-            live::touched(store, &mut touched, cause, &mut rec);
+            let names: Vec<&str> = b.event_names.iter().map(String::as_str).collect();
+            live::touched(store, &mut touched, (!contacts_changed).then_some(names.as_slice()), cause, &mut rec);
             store.events.settle();
         }
         Plan::DropContact { slot } => {

@@ -12,6 +12,7 @@
 //! mutations that caused it, through the same plan/append/commit path.
 
 pub mod clock;
+mod deps;
 
 use super::eval::evaluate;
 use super::eval::one::holds;
@@ -91,10 +92,16 @@ fn time_step(store: &mut Store, i: usize, t0: i64, rec: &mut Recorder) {
 
 /// Contacts `slots` changed (created, edited, deleted, or given events):
 /// every live segment re-evaluates them, or itself whole for a big batch.
-pub fn touched(store: &mut Store, slots: &mut Vec<u32>, cause: Cause, rec: &mut Recorder) {
+/// `only_events`: the batch only added events of these names to existing
+/// contacts, so only segments that name one of them can change.
+pub fn touched(store: &mut Store, slots: &mut Vec<u32>, only_events: Option<&[&str]>, cause: Cause, rec: &mut Recorder) {
     slots.sort_unstable();
     slots.dedup();
-    let live = live_indices(store);
+    let mut live = live_indices(store);
+    if let Some(names) = only_events {
+        let segs = &store.segments;
+        live.retain(|&i| segs.get(i).rules.as_ref().is_some_and(|r| deps::names_event(&r.root, segs, names)));
+    }
     if live.is_empty() || slots.is_empty() {
         return;
     }
