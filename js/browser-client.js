@@ -38,6 +38,7 @@ class WorkerKraiter {
   #worker;
   #next = 1;
   #pending = new Map();
+  #listeners = new Set();
 
   constructor(worker) {
     this.#worker = worker;
@@ -45,7 +46,8 @@ class WorkerKraiter {
     worker.addEventListener("error", (event) => this.#failAll(event.message || "the worker failed to load"));
     // One proxy method per SDK method of the command table (js/commands.js).
     for (const resource of RESOURCES) this[resource] = {};
-    for (const command of COMMANDS.filter((c) => c.sdk !== false)) {
+    this.segments.subscribe = (id, listener) => this.#subscribe(id, listener);
+    for (const command of COMMANDS.filter((c) => c.sdk !== false && !c.local)) {
       const method = command.name;
       let fn;
       if (command.paged) {
@@ -100,7 +102,23 @@ class WorkerKraiter {
     });
   }
 
-  #receive({ id, ok, error, progress }) {
+  /** Page-side subscribers of the worker's change stream (the worker posts every change). */
+  #subscribe(id, listener) {
+    if (typeof listener !== "function") throw new KraiterError("VALIDATION_ERROR", "listener must be a function", [{ path: "listener", message: "must be a function" }]);
+    const entry = { id, listener };
+    this.#listeners.add(entry);
+    return () => {
+      this.#listeners.delete(entry);
+    };
+  }
+
+  #receive({ id, ok, error, progress, change }) {
+    if (change) {
+      for (const l of [...this.#listeners]) {
+        if (l.id === "*" || l.id === change.segmentId) l.listener(change);
+      }
+      return;
+    }
     const p = this.#pending.get(id);
     if (!p) return;
     if (progress !== undefined) {

@@ -26,6 +26,8 @@ export function serveKraiter({ tasks = {} } = {}, scope = self) {
     // while another tab has it, opening waits and the page is told.
     const onWaiting = () => reply(id, { progress: { waitingForOtherTab: true } });
     kraiter = await openKraiter({ storageName, now, onWaiting });
+    // Every change goes to the page, which has the subscribers.
+    kraiter.segments.subscribe("*", (change) => scope.postMessage({ change }));
     opened = { storageName, now };
     return null;
   }

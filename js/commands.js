@@ -21,6 +21,8 @@ import { invalid } from "./errors.js";
  *   with the id; a non-object patch becomes `{ [patchKey]: patch }`), `params`
  *   (list `{ cursor, limit }`), `rules` + `options` (`{ rules, limit }`), `email`.
  * - `paged`: answers a page; the SDK's page is `for await`-iterable.
+ * - `local: true`: an SDK method that the Web Worker proxy implements on the
+ *   page's side (subscribe: callbacks cannot be posted).
  * - `sdk: false`: a REST route only (a second route of an SDK method, such as
  *   explain by saved segment id, or a "worker" operation); no SDK or proxy
  *   method of its own.
@@ -72,6 +74,14 @@ export const COMMANDS = [
     name: "segments.explainSaved", cmd: "segments.explain", kind: "query", args: ["id", "contactId"], sdk: false,
     rest: { method: "GET", path: "/api/segments/:id/explain", query: ["contactId"], status: 200 },
   },
+  {
+    name: "segments.changes", cmd: "segments.changes", kind: "query", args: ["id", "params"], paged: true,
+    rest: { method: "GET", path: "/api/segments/:id/changes", query: ["limit", "cursor"], status: 200 },
+  },
+  { name: "segments.changesHead", cmd: "changes.head", kind: "query", args: [] },
+  // A callback cannot cross postMessage: the Web Worker proxy subscribes
+  // once to every change and calls its own subscribers (browser-client.js).
+  { name: "segments.subscribe", cmd: null, kind: "sdk", args: ["id", "listener"], local: true },
   {
     name: "contacts.create", cmd: "contacts.create", kind: "mutation", args: ["input"],
     rest: { method: "POST", path: "/api/contacts", body: "object", status: 201 },
@@ -137,7 +147,7 @@ Object.freeze(COMMANDS);
 export const COMMAND = Object.freeze(Object.fromEntries(COMMANDS.map((c) => [c.name, c])));
 
 /** The SDK methods, as "resource.method": what the Web Worker proxy may call. */
-export const SDK_METHODS = Object.freeze(COMMANDS.filter((c) => c.sdk !== false).map((c) => c.name));
+export const SDK_METHODS = Object.freeze(COMMANDS.filter((c) => c.sdk !== false && !c.local).map((c) => c.name));
 
 /** The three SDK resources, in order (webhooks are the Worker's own, not the SDK's). */
 export const RESOURCES = Object.freeze([...new Set(COMMANDS.filter((c) => c.sdk !== false).map((c) => c.resource))]);
@@ -199,6 +209,8 @@ export function engineInput(command, args) {
       return typeof a === "string" ? { id: a, contactId: b } : { rules: a, contactId: b };
     case "id,contactId":
       return { id: a, contactId: b };
+    case "":
+      return {};
     default:
       throw new Error(`no input shape for ${command.name}`);
   }

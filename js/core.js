@@ -51,6 +51,11 @@ export class Core {
   #closed = false;
   #closing = null;
   #idleTimer = null;
+  /** When live segments next need the clock applied (epoch ms), or null. */
+  #wakeAt = null;
+  #wakeTimer = null;
+  /** Change listeners: called with each Change after its command is durable. */
+  #listeners = new Set();
 
   constructor(engine, storage, clock, logBytes, snapshotBytes) {
     this.#engine = engine;
@@ -105,6 +110,7 @@ export class Core {
       logBytes += entry.length;
     }
     const core = new Core(engine, storage, clock, logBytes, snapshot?.length ?? 0);
+    core.#wakeAt = engine.wakeAt() ?? null;
     core.openReport = Object.freeze({ snapshotBytes: snapshot?.length ?? 0, logEntries: log.length, skipped: Object.freeze(skipped) });
     return core;
   }
@@ -127,16 +133,90 @@ export class Core {
     if (this.#closed) throw new KraiterError("STORAGE_ERROR", "This Kraiter instance is closed.");
   }
 
-  /** A read against the committed state. */
+  /** A read against the committed state, as it is (no time-driven changes applied first). */
   query(cmd, input) {
     return JSON.parse(this.#queryEntry(this.#entry(cmd, input, false)));
   }
 
-  /** `query`, first loading what the input needs (the time zone database). */
+  /**
+   * A read: first the time-driven changes that are due at the clock's value
+   * (live segments), then what the input needs (the time zone database).
+   */
   async queryAsync(cmd, input) {
+    await this.applyDue();
     const entry = this.#entry(cmd, input, false);
     await zonesFor(entry);
     return JSON.parse(this.#queryEntry(entry));
+  }
+
+  /** When live segments next need the clock applied (epoch ms), or null. */
+  nextWakeAt() {
+    return this.#wakeAt;
+  }
+
+  /**
+   * Applies the time-driven changes of live segments that are due at the
+   * clock's current value (a logged `segments.tick`, after queued work).
+   * Resolves at once when nothing is due.
+   */
+  async applyDue() {
+    if (this.#closed || this.#wakeAt === null || this.now() < this.#wakeAt) return;
+    await this.enqueue(async () => {
+      if (this.#closed || this.#wakeAt === null || this.now() < this.#wakeAt) return;
+      await this.#apply(this.#entry("segments.tick", null, true));
+    });
+  }
+
+  /**
+   * Calls `listener(change)` for every membership change, in feed order,
+   * once the command that recorded it is durable. Returns the unsubscribe
+   * function.
+   */
+  onChange(listener) {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  #publish() {
+    if (this.#listeners.size === 0 || this.#engine.changeCount() === 0) return;
+    const changes = JSON.parse(this.#engine.changes());
+    for (const change of changes) {
+      for (const listener of [...this.#listeners]) {
+        try {
+          listener(change);
+        } catch (e) {
+          // A subscriber's failure is its own: the change is recorded and the others still hear of it.
+          console.error("kraiter-segments: a change subscriber threw", e);
+        }
+      }
+    }
+  }
+
+  /** Arms the timer for the next time-driven change (unref'd: it never keeps a process alive). */
+  #scheduleWake() {
+    if (this.#wakeTimer !== null) clearTimeout(this.#wakeTimer);
+    this.#wakeTimer = null;
+    if (this.#closed || this.#wakeAt === null) return;
+    let delay;
+    try {
+      delay = Math.max(0, this.#wakeAt - this.now());
+    } catch {
+      return; // a broken clock is reported by the next call that reads it
+    }
+    this.#wakeTimer = setTimeout(() => {
+      this.#wakeTimer = null;
+      this.applyDue().catch((e) => console.error("kraiter-segments: applying time-driven changes failed", e)).finally(() => {
+        if (this.#wakeTimer === null) this.#scheduleWake();
+      });
+    }, Math.min(delay, 2 ** 30));
+    this.#wakeTimer.unref?.();
+  }
+
+  /** Arms the wake timer once the instance is open (Kraiter.open calls it). */
+  startClock() {
+    this.#scheduleWake();
   }
 
   #queryEntry(entry) {
@@ -181,6 +261,9 @@ export class Core {
     }
     const reply = this.#engine.commit();
     this.#logBytes += entry.length;
+    this.#wakeAt = this.#engine.wakeAt() ?? null;
+    this.#publish();
+    this.#scheduleWake();
     if (this.#logBytes > Math.max(COMPACT_MIN_BYTES, COMPACT_FACTOR * this.#snapshotBytes)) await this.#compact(false);
     this.#scheduleIdleCompaction();
     return reply ?? null;
@@ -194,6 +277,7 @@ export class Core {
    * parsed it); `id`, if given, becomes the entry's `id` (the path's id).
    */
   async queryText(cmd, inputText, { id } = {}) {
+    await this.applyDue();
     const entry = this.#entryText(cmd, inputText, id, false);
     await zonesFor(entry);
     return this.#queryEntry(entry);
@@ -259,6 +343,7 @@ export class Core {
   close() {
     this.#closing ??= this.enqueue(async () => {
       if (this.#idleTimer !== null) clearTimeout(this.#idleTimer);
+      if (this.#wakeTimer !== null) clearTimeout(this.#wakeTimer);
       if (this.#logBytes > 0) await this.#compact(false); // the next open reads one snapshot
       this.#closed = true;
       this.#engine.free();

@@ -142,6 +142,10 @@ export interface Segment {
   updatedAt: string;
   /** `new`: never computed; `computing`: a compute is queued or running; `ready`: computed. */
   status: "new" | "computing" | "ready";
+  /** Kept current after every call and as time passes (README "Live segments"). */
+  live: boolean;
+  /** When the members next change with time alone, if live; null when nothing can. */
+  nextChangeAt: string | null;
 }
 
 export interface Member {
@@ -181,6 +185,22 @@ export interface Page<T> extends AsyncIterable<T> {
   nextCursor: string | null;
 }
 
+/** One membership change of a segment. */
+export interface Change {
+  id: string;
+  segmentId: string;
+  contactId: string;
+  email: string;
+  type: "entered" | "left";
+  at: string;
+  cause: "compute" | "contact" | "event" | "time" | "rules";
+}
+
+export interface ChangePage extends AsyncIterable<Change> {
+  data: Change[];
+  nextCursor: string;
+}
+
 export interface ComputeReceipt {
   segmentId: string;
   status: "computing";
@@ -193,11 +213,12 @@ export interface Preview {
 }
 
 export interface SegmentsResource {
-  create(input: { name: string; rules: Rules }): Promise<Segment>;
+  /** `live: true` keeps the members current after every call and as time passes. */
+  create(input: { name: string; rules: Rules; live?: boolean }): Promise<Segment>;
   list(params?: ListParams): Promise<Page<Segment>>;
   get(id: string): Promise<Segment>;
-  /** Does not recompute membership. */
-  update(id: string, patch: { name?: string; rules?: Rules }): Promise<Segment>;
+  /** Does not recompute membership, unless the segment is (made) live. */
+  update(id: string, patch: { name?: string; rules?: Rules; live?: boolean }): Promise<Segment>;
   delete(id: string): Promise<void>;
   listMembers(id: string, params?: ListParams): Promise<Page<Member>>;
   /** Queues a computation and answers at once. */
@@ -208,6 +229,12 @@ export interface SegmentsResource {
   preview(rules: Rules, options?: { limit?: number }): Promise<Preview>;
   /** Why a contact is or is not a member of a saved segment (its id) or of rules. */
   explain(idOrRules: string | Rules, contactId: string): Promise<Explanation>;
+  /** The segment's change feed, oldest first; `nextCursor` is never null (poll from it). */
+  changes(id: string, params?: ListParams): Promise<ChangePage>;
+  /** A cursor after the newest change of every segment. */
+  changesHead(): Promise<{ cursor: string }>;
+  /** Calls `listener` once per change of `id` (or of every segment, "*"), in feed order, after it is durable. Returns the unsubscribe function. */
+  subscribe(id: string | "*", listener: (change: Change) => void): () => void;
 }
 
 export interface ContactInput {
@@ -285,6 +312,10 @@ export class Kraiter {
   readonly events: EventsResource;
   /** Writes a snapshot and empties the storage log now (also automatic). */
   compact(): Promise<void>;
+  /** When live segments next change with time alone (epoch ms), or null: for hosts that set alarms. */
+  nextWakeAt(): number | null;
+  /** Applies live segments' time-driven changes due at the clock's value (every call also does this first). */
+  applyDue(): Promise<void>;
   /** Waits for queued work, then releases wasm memory and the storage handle. Calling it again returns the same promise. */
   close(): Promise<void>;
 }

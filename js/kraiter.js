@@ -79,6 +79,14 @@ export class Kraiter {
       throw fromCore(e);
     }
     const kraiter = new Kraiter(core);
+    // Changes that fell due while the storage was closed are applied now.
+    try {
+      await core.applyDue();
+    } catch (e) {
+      await core.close().catch(() => {});
+      throw fromCore(e);
+    }
+    core.startClock();
     const { skipped } = core.openReport;
     if (skipped.length > 0) {
       console.warn(`kraiter-segments: opened without ${skipped.length} stored log ${skipped.length === 1 ? "entry" : "entries"} that cannot be replayed (onCorruptEntry: "skip"): ` +
@@ -105,6 +113,20 @@ export class Kraiter {
    */
   async compact() {
     await this.#core.compact();
+  }
+
+  /**
+   * When live segments next change with time alone (epoch ms), or null.
+   * A host that cannot keep a timer (a Durable Object) sets an alarm then
+   * and calls `applyDue()`; Node and browsers keep the timer themselves.
+   */
+  nextWakeAt() {
+    return this.#core.nextWakeAt();
+  }
+
+  /** Applies live segments' time-driven changes due at the clock's value. */
+  async applyDue() {
+    await this.#core.applyDue();
   }
 
   /** Waits for queued work, then releases wasm memory and the storage handle. */

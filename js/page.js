@@ -10,7 +10,8 @@ export function makePage(page, fetchNext) {
       let current = page;
       for (;;) {
         yield* current.data;
-        if (current.nextCursor == null) return;
+        // A change feed's cursor is never null: it ends at an empty page.
+        if (current.nextCursor == null || current.data.length === 0) return;
         current = await fetchNext(current.nextCursor);
       }
     },
@@ -23,6 +24,6 @@ export function makePage(page, fetchNext) {
  * (optional) rewrites each page as it is read.
  */
 export function queryPages(core, cmd, input, params, shape = (page) => page) {
-  const page = (cursor) => makePage(shape(core.query(cmd, { ...input, cursor, limit: params?.limit })), (next) => Promise.resolve(page(next)));
+  const page = async (cursor) => makePage(shape(await core.queryAsync(cmd, { ...input, cursor, limit: params?.limit })), page);
   return page(params?.cursor);
 }

@@ -6,6 +6,7 @@
 // segment is queued or running, the segment reads with `status: "computing"`
 // (the engine itself says "new" or "ready").
 
+import { invalid } from "./errors.js";
 import { deriveMethods, Resource, SHAPE, SHAPE_TEXT } from "./resource.js";
 
 /** Runs `fn` on the next task: setImmediate in Node (setTimeout(0) waits 1 ms there). */
@@ -54,6 +55,20 @@ export class Segments extends Resource {
       if (this.#latest.get(id) === done) this.#latest.delete(id);
     });
     return { ...job.receipt };
+  }
+
+  /**
+   * Calls `listener(change)` for every change of segment `id` (or of every
+   * segment, for "*"), once, in feed order, after it is durable. Returns
+   * the unsubscribe function (not a promise).
+   */
+  subscribe(id, listener) {
+    if (typeof id !== "string") throw invalid("id", 'must be a segment id or "*"');
+    if (typeof listener !== "function") throw invalid("listener", "must be a function");
+    if (id !== "*") this.#core.query("segments.get", { id }); // NOT_FOUND at once
+    return this.#core.onChange(id === "*" ? listener : (change) => {
+      if (change.segmentId === id) listener(change);
+    });
   }
 
   async waitForCompute(id) {

@@ -207,11 +207,13 @@ const schemas = {
   Segment: {
     type: "object",
     additionalProperties: false,
-    required: ["id", "name", "rules", "memberCount", "computedAt", "createdAt", "updatedAt", "status"],
+    required: ["id", "name", "rules", "memberCount", "computedAt", "createdAt", "updatedAt", "status", "live", "nextChangeAt"],
     properties: {
       id: id("seg"),
       name: { type: "string" },
       rules: ref("CanonicalGroup"),
+      live: { type: "boolean", description: "Kept current after every mutation and as time passes; every change is in the feed." },
+      nextChangeAt: { ...ISO, type: ["string", "null"], description: "When the members next change with time alone (live segments); null if never or not live." },
       memberCount: { type: "integer", minimum: 0 },
       computedAt: { ...ISO, type: ["string", "null"] },
       createdAt: ISO,
@@ -223,13 +225,13 @@ const schemas = {
     type: "object",
     additionalProperties: false,
     required: ["name", "rules"],
-    properties: { name: { type: "string", minLength: 1, maxLength: 200, pattern: "\\S" }, rules: ref("Rules") },
+    properties: { name: { type: "string", minLength: 1, maxLength: 200, pattern: "\\S" }, rules: ref("Rules"), live: { type: "boolean", default: false } },
   },
   SegmentUpdate: {
     type: "object",
     additionalProperties: false,
-    description: "Does not recompute membership.",
-    properties: { name: { type: "string", minLength: 1, maxLength: 200, pattern: "\\S" }, rules: ref("Rules") },
+    description: "Does not recompute membership, unless the segment is live (then its members follow the new rules at once).",
+    properties: { name: { type: "string", minLength: 1, maxLength: 200, pattern: "\\S" }, rules: ref("Rules"), live: { type: "boolean" } },
   },
   SegmentPage: page("Segment"),
   Member: {
@@ -239,6 +241,27 @@ const schemas = {
     properties: { id: id("cnt"), email: { type: "string" }, properties, joinedAt: ISO },
   },
   MemberPage: page("Member"),
+  Change: {
+    type: "object",
+    additionalProperties: false,
+    required: ["id", "segmentId", "contactId", "email", "type", "at", "cause"],
+    properties: {
+      id: id("chg"),
+      segmentId: id("seg"),
+      contactId: id("cnt"),
+      email: { type: "string" },
+      type: { enum: ["entered", "left"] },
+      at: ISO,
+      cause: { enum: ["compute", "contact", "event", "time", "rules"] },
+    },
+  },
+  ChangePage: {
+    type: "object",
+    additionalProperties: false,
+    required: ["data", "nextCursor"],
+    description: "Oldest first. `nextCursor` is never null: on the last page it is the cursor to poll from for later changes.",
+    properties: { data: { type: "array", items: ref("Change") }, nextCursor: { type: "string" } },
+  },
   ComputeReceipt: {
     type: "object",
     additionalProperties: false,
@@ -372,24 +395,11 @@ const schemas = {
   Webhook: webhook(false),
   WebhookCreated: webhook(true),
   WebhookPage: page("Webhook"),
-  Change: {
-    type: "object",
-    additionalProperties: false,
-    required: ["id", "segmentId", "contactId", "email", "type", "at", "cause"],
-    properties: {
-      id: { ...id("chg"), description: "Increases across the tenant's segments; a receiver drops a change whose id it has seen." },
-      segmentId: id("seg"),
-      contactId: id("cnt"),
-      email: { type: "string" },
-      type: { enum: ["entered", "left"] },
-      at: ISO,
-      cause: { enum: ["compute", "contact", "event", "time", "rules"] },
-    },
-  },
   WebhookBatch: {
     type: "object",
     additionalProperties: false,
     required: ["data"],
+    description: "A receiver drops a change whose `id` it has seen (ids increase across the tenant's segments).",
     properties: { data: { type: "array", minItems: 1, maxItems: 100, items: ref("Change"), description: "One segment's changes, in feed order." } },
   },
   EventImportResult: {
@@ -411,6 +421,7 @@ const DOCS = {
   "segments.update": { summary: "Update a segment's name or rules (does not recompute)", body: "SegmentUpdate", answer: "Segment", errors: [404], example: { name: "Active paying users" } },
   "segments.delete": { summary: "Delete a segment", errors: [404] },
   "segments.listMembers": { summary: "A segment's members, in contact id order", answer: "MemberPage", errors: [404] },
+  "segments.changes": { summary: "A segment's change feed (entered / left), oldest first", answer: "ChangePage", errors: [404] },
   "segments.compute": { summary: "Queue a computation; it finishes in the background", answer: "ComputeReceipt", errors: [404] },
   "segments.preview": {
     summary: "Count and sample the members of rules; nothing is stored", body: "PreviewRequest", answer: "Preview",

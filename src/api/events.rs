@@ -6,6 +6,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::fields::{self, Errors, Fields};
 use super::ids::{self, IdGen};
 use super::input;
+use crate::engine::feed::Cause;
 use super::plan::{event_reply, Batch, NewEvent, Plan, Planned, Reply};
 use super::props;
 use super::Entry;
@@ -94,7 +95,7 @@ impl Builder<'_> {
 }
 
 fn builder(store: &Store, now: i64) -> Builder<'_> {
-    Builder { store, now, batch: Batch::default(), names: HashMap::default(), new_by_email: HashMap::default() }
+    Builder { store, now, batch: Batch { cause: Some(Cause::Event), ..Batch::default() }, names: HashMap::default(), new_by_email: HashMap::default() }
 }
 
 pub fn track(store: &Store, e: &Entry, now: i64, mut gen: IdGen) -> Result<Planned> {

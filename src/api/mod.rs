@@ -3,6 +3,7 @@
 //! ids and times fixed, nothing changed), then committed or discarded;
 //! the same entry replayed from a log plans the same change. Queries read.
 
+mod changes;
 mod contacts;
 mod events;
 mod fields;
@@ -108,7 +109,10 @@ fn read_entry(text: &str) -> Result<(Entry<'_>, i64)> {
 #[derive(Default)]
 pub struct Engine {
     store: Store,
-    pending: Option<Planned>,
+    /// The planned mutation, with its entry's `now` and seed.
+    pending: Option<(Planned, i64, [u32; 4])>,
+    /// The membership changes the last commit recorded.
+    changes: Vec<(u128, crate::engine::feed::Change)>,
 }
 
 impl Engine {
@@ -117,7 +121,9 @@ impl Engine {
     }
 
     pub fn restore(bytes: &[u8]) -> Result<Self> {
-        Ok(Engine { store: Store::restore(bytes)?, pending: None })
+        let mut store = Store::restore(bytes)?;
+        crate::engine::live::restored(&mut store);
+        Ok(Engine { store, pending: None, changes: Vec::new() })
     }
 
     pub fn snapshot(&mut self) -> Vec<u8> {
@@ -150,15 +156,39 @@ impl Engine {
             "contacts.import" => contacts::import(s, &e, now, gen)?,
             "events.track" => events::track(s, &e, now, gen)?,
             "events.import" => events::import(s, &e, now, gen)?,
+            // Only the clock moves: live segments apply what time changed.
+            "segments.tick" => {
+                e.fields(&[])?;
+                Planned { plan: plan::Plan::Nothing, reply: plan::Reply::Nothing, last_id: 0 }
+            }
             other => return Err(Error::invalid("cmd", format!("unknown command '{}'", clip(other)))),
         };
-        self.pending = Some(planned);
+        self.pending = Some((planned, now, e.seed));
         Ok(())
     }
 
     /// Applies the planned mutation and returns its reply JSON.
     pub fn commit(&mut self) -> Option<String> {
-        self.pending.take().map(|p| plan::apply(&mut self.store, p))
+        let (p, now, seed) = self.pending.take()?;
+        let (reply, changes) = plan::apply(&mut self.store, p, now, seed);
+        self.changes = changes;
+        Some(reply)
+    }
+
+    /// How many membership changes the last commit recorded.
+    pub fn change_count(&self) -> usize {
+        self.changes.len()
+    }
+
+    /// The membership changes the last commit recorded, as a JSON array
+    /// of Change objects, in feed order.
+    pub fn changes(&self) -> String {
+        changes::render(&self.store, &self.changes)
+    }
+
+    /// When live segments next need the clock applied (epoch ms), if ever.
+    pub fn wake_at(&self) -> Option<i64> {
+        crate::engine::live::wake_at(&self.store)
     }
 
     pub fn discard(&mut self) {
@@ -177,6 +207,9 @@ impl Engine {
         if e.cmd == "segments.preview" || e.cmd == "segments.explain" {
             self.store.events.prepare();
         }
+        if e.cmd == "segments.get" || e.cmd == "segments.list" {
+            crate::engine::live::refresh(&mut self.store);
+        }
         let s = &self.store;
         match e.cmd.as_ref() {
             "segments.get" => segments::get(s, &e),
@@ -184,6 +217,8 @@ impl Engine {
             "segments.listMembers" => segments::members(s, &e),
             "segments.preview" => segments::preview(s, &e, now),
             "segments.explain" => segments::explain(s, &e, now),
+            "segments.changes" => changes::page(s, &e),
+            "changes.head" => changes::head_query(s, &e),
             "contacts.get" => contacts::get(s, &e),
             "contacts.getByEmail" => contacts::get_by_email(s, &e),
             "contacts.list" => contacts::list(s, &e),

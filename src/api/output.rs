@@ -75,7 +75,7 @@ pub struct SegmentOut<'a>(pub &'a Segment);
 impl Serialize for SegmentOut<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let g = self.0;
-        let mut m = s.serialize_map(Some(8))?;
+        let mut m = s.serialize_map(Some(11))?;
         m.serialize_entry("id", &ids::format(ids::SEGMENT, g.id))?;
         m.serialize_entry("name", &g.name)?;
         match serde_json::from_str::<&RawValue>(&g.rules_json) {
@@ -85,6 +85,8 @@ impl Serialize for SegmentOut<'_> {
         // "computing" is known only to the SDK's compute queue, which
         // overlays it; the engine knows whether a computation has ended.
         m.serialize_entry("status", if g.computed_at.is_some() { "ready" } else { "new" })?;
+        m.serialize_entry("live", &g.live)?;
+        m.serialize_entry("nextChangeAt", &g.next.at.filter(|_| g.live).map(format_iso))?;
         m.serialize_entry("memberCount", &g.members.len())?;
         m.serialize_entry("computedAt", &g.computed_at.map(format_iso))?;
         m.serialize_entry("createdAt", &format_iso(g.created))?;

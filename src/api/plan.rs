@@ -6,6 +6,8 @@ use super::ids;
 use super::output::{json, ContactOut, SegmentOut};
 use crate::engine::contacts::{Change, NewContact};
 use crate::engine::events::EventProp;
+use crate::engine::feed::{self, Cause};
+use crate::engine::live::{self, Recorder};
 use crate::engine::segments::Segment;
 use crate::engine::snapshot::Store;
 use crate::rules::Rules;
@@ -39,6 +41,9 @@ pub struct Batch {
     pub events: Vec<NewEvent>,
     /// The properties of every event, planned against its name's columns.
     pub event_props: Vec<EventProp>,
+    /// What live segments' changes are recorded as: `Event` for a batch
+    /// with events (even one that also creates their contacts).
+    pub cause: Option<Cause>,
 }
 
 #[derive(Debug)]
@@ -55,9 +60,9 @@ pub enum Reply {
 #[derive(Debug)]
 pub enum Plan {
     NewSegment(Box<Segment>),
-    EditSegment { index: usize, name: Option<String>, rules: Option<Box<Rules>>, at: i64 },
+    EditSegment { index: usize, name: Option<String>, rules: Option<Box<Rules>>, live: Option<bool>, at: i64 },
     DropSegment { index: usize },
-    SetMembers { index: usize, members: Vec<u32>, joined: Vec<i64>, at: i64 },
+    SetMembers { index: usize, members: Vec<u32>, joined: Vec<i64> },
     Batch(Batch),
     DropContact { slot: usize },
     Nothing,
@@ -69,32 +74,56 @@ pub struct Planned {
     pub last_id: u128,
 }
 
-/// Applies a plan and renders its reply.
-pub fn apply(store: &mut Store, p: Planned) -> String {
+/// Applies a plan and renders its reply, with the membership changes it
+/// recorded. Live segments are first brought to the entry's `now`; change
+/// ids continue the entry's ids, from its seed, so a replay gives the same.
+pub fn apply(store: &mut Store, p: Planned, now: i64, seed: [u32; 4]) -> (String, Vec<(u128, feed::Change)>) {
     store.last_id = store.last_id.max(p.last_id);
+    let mut gen = ids::IdGen::new(store.last_id, now, [seed[2], seed[3], seed[0], seed[1]]);
+    let mut next_id = || gen.next();
+    let mut rec = Recorder::new(now, &mut next_id);
+    live::advance(store, &mut rec);
     match p.plan {
-        Plan::NewSegment(s) => store.segments.push(*s),
-        Plan::EditSegment { index, name, rules, at } => {
+        Plan::NewSegment(s) => {
+            let (id, is_live) = (s.id, s.live);
+            store.segments.push(*s);
+            if is_live {
+                live::rules_changed(store, id, &mut rec);
+            }
+        }
+        Plan::EditSegment { index, name, rules, live: make_live, at } => {
             let s = store.segments.get_mut(index);
             if let Some(n) = name {
                 s.name = n;
             }
+            let rules_changed = rules.is_some();
             if let Some(r) = rules {
                 s.rules_json = r.canonical.to_string();
                 s.rules = Some(*r);
             }
+            let became_live = make_live == Some(true) && !s.live;
+            if let Some(l) = make_live {
+                s.live = l;
+                if !l {
+                    s.next = Default::default();
+                }
+            }
             s.updated = at;
+            let id = s.id;
+            if rules_changed || became_live {
+                live::rules_changed(store, id, &mut rec);
+            }
         }
         Plan::DropSegment { index } => store.segments.remove(index),
-        Plan::SetMembers { index, members, joined, at } => {
+        Plan::SetMembers { index, members, joined } => {
             let s = store.segments.get_mut(index);
-            s.members = members;
-            s.joined = joined;
-            s.computed_at = Some(at);
+            live::replace_members(s, members, joined, Cause::Compute, &mut rec);
         }
         Plan::Batch(b) => {
+            let cause = b.cause.unwrap_or(Cause::Contact);
+            let mut touched: Vec<u32> = Vec::with_capacity(b.creates.len() + b.edits.len() + b.events.len());
             for c in b.creates {
-                store.contacts.insert(c);
+                touched.push(store.contacts.insert(c) as u32);
             }
             for e in b.edits {
                 if let Some(email) = e.email {
@@ -107,21 +136,29 @@ pub fn apply(store: &mut Store, p: Planned) -> String {
                     store.contacts.set_suppressed(e.slot, s);
                 }
                 store.contacts.touch(e.slot, e.at);
+                touched.push(e.slot as u32);
             }
             let ids: Vec<usize> = b.event_names.iter().map(|n| store.events.name_id(n)).collect();
             for e in b.events {
                 let props = &b.event_props[e.props.start as usize..e.props.end as usize];
                 store.events.push_id(ids[e.name as usize], e.slot, e.ts, props);
+                touched.push(e.slot);
             }
+            live::touched(store, &mut touched, cause, &mut rec);
             store.events.settle();
         }
         Plan::DropContact { slot } => {
             store.contacts.remove(slot);
-            store.segments.remove_contact(slot as u32);
+            live::contact_deleted(store, slot as u32, &mut rec);
         }
         Plan::Nothing => {}
     }
-    match p.reply {
+    let changes = rec.out;
+    store.last_id = store.last_id.max(gen.last);
+    if matches!(p.reply, Reply::Segment(_)) {
+        live::refresh(store);
+    }
+    let reply = match p.reply {
         Reply::Contact(slot) => json(&ContactOut(&store.contacts, slot)),
         Reply::Segment(id) => match store.segments.find(id) {
             Some(i) => json(&SegmentOut(store.segments.get(i))),
@@ -129,7 +166,8 @@ pub fn apply(store: &mut Store, p: Planned) -> String {
         },
         Reply::Json(s) => s,
         Reply::Nothing => "null".into(),
-    }
+    };
+    (reply, changes)
 }
 
 /// The Event a `track` returns.

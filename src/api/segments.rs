@@ -14,7 +14,7 @@ use crate::engine::snapshot::Store;
 use crate::error::{both, Error, Result};
 use crate::rules::{parse_rules, Rules};
 
-const SEGMENT_KEYS: &[&str] = &["name", "rules"];
+const SEGMENT_KEYS: &[&str] = &["name", "rules", "live"];
 
 fn rules(f: &Fields) -> Result<Rules> {
     match f.get("rules") {
@@ -43,6 +43,7 @@ pub fn create(store: &Store, e: &Entry, now: i64, mut gen: IdGen) -> Result<Plan
         return Err(Error::invalid("", "name and rules are required"));
     };
     refs::check(&store.segments, &rules, None, true)?;
+    let live = input::flag(f.get("live"), "live")?.unwrap_or(false);
     let id = gen.next();
     let seg = Segment {
         id,
@@ -54,6 +55,9 @@ pub fn create(store: &Store, e: &Entry, now: i64, mut gen: IdGen) -> Result<Plan
         computed_at: None,
         members: Vec::new(),
         joined: Vec::new(),
+        live,
+        feed: Default::default(),
+        next: Default::default(),
     };
     Ok(Planned { plan: Plan::NewSegment(Box::new(seg)), reply: Reply::Segment(id), last_id: gen.last })
 }
@@ -62,12 +66,13 @@ pub fn update(store: &Store, e: &Entry, now: i64) -> Result<Planned> {
     let f = e.fields(SEGMENT_KEYS)?;
     let index = find(store, e, &f)?;
     let (name, rules) = name_and_rules(&f, false)?;
+    let live = input::flag(f.get("live"), "live")?;
     let id = store.segments.get(index).id;
     if let Some(r) = &rules {
         refs::check(&store.segments, r, Some(id), true)?;
     }
     Ok(Planned {
-        plan: Plan::EditSegment { index, name, rules: rules.map(Box::new), at: now },
+        plan: Plan::EditSegment { index, name, rules: rules.map(Box::new), live, at: now },
         reply: Reply::Segment(id),
         last_id: 0,
     })
@@ -92,7 +97,7 @@ pub fn compute(store: &Store, e: &Entry, now: i64) -> Result<Planned> {
     let Some(r) = &seg.rules else { return Err(Error::invalid("rules", "segment rules are unreadable")) };
     let result = evaluate(&r.root, store.data(), now);
     let (members, joined) = seg.merged_members(&result, now);
-    Ok(Planned { plan: Plan::SetMembers { index, members, joined, at: now }, reply: Reply::Segment(seg.id), last_id: 0 })
+    Ok(Planned { plan: Plan::SetMembers { index, members, joined }, reply: Reply::Segment(seg.id), last_id: 0 })
 }
 
 pub fn get(store: &Store, e: &Entry) -> Result<String> {

@@ -9,6 +9,7 @@
 
 mod event_conditions;
 mod explain;
+pub mod one;
 
 pub use explain::explain;
 
@@ -35,7 +36,7 @@ pub struct Data<'a> {
 
 /// Longest chain of segment references followed (validation keeps chains
 /// at 8; this only guards against stored data that breaks that).
-const MAX_REF_DEPTH: usize = 16;
+pub(super) const MAX_REF_DEPTH: usize = 16;
 
 struct Ctx<'a> {
     data: Data<'a>,
@@ -199,33 +200,46 @@ fn condition(c: &Condition, cx: &Ctx) -> Bitset {
 }
 
 /// One verdict per code of a column: index 0 is "absent", index i + 1 is
-/// the column's value i. String conditions read the column's cached
-/// lower-cased texts or parsed dates.
+/// the column's value i. The bitset evaluator tabulates these; the
+/// per-contact evaluator (`eval/one.rs`) reads single codes through the
+/// same [`Verdicts::of`], so both agree by construction.
 pub(super) fn verdicts(p: &Prepared, dict: &Dict) -> Vec<bool> {
-    let values = dict.values();
-    let mut out = Vec::with_capacity(values.len() + 1);
-    out.push(p.matches(View::Absent));
-    let lower = if p.needs() == Needs::Lower { dict.lowered() } else { None };
-    let dates = if p.needs() == Needs::Date { dict.dates() } else { None };
-    if let Some(d) = &dates {
-        // Date ops: strings by their cached instant, other values as usual.
-        out.extend(values.iter().zip(d.iter()).map(|(v, &t)| match v {
-            PValue::Str(_) => p.test_date(t),
-            _ => p.matches(view(v)),
-        }));
-        return out;
+    let v = Verdicts::new(p, dict);
+    (0..=dict.values().len() as u32).map(|c| v.of(c)).collect()
+}
+
+/// A condition against one column's dictionary. String conditions read the
+/// column's cached lower-cased texts or parsed dates.
+pub(super) struct Verdicts<'a> {
+    p: &'a Prepared<'a>,
+    dict: &'a Dict,
+    lower: Option<std::cell::Ref<'a, super::lower_text::LowerText>>,
+    dates: Option<std::cell::Ref<'a, Vec<Option<i64>>>>,
+}
+
+impl<'a> Verdicts<'a> {
+    pub(super) fn new(p: &'a Prepared<'a>, dict: &'a Dict) -> Self {
+        let lower = if p.needs() == Needs::Lower { dict.lowered() } else { None };
+        let dates = if p.needs() == Needs::Date { dict.dates() } else { None };
+        Verdicts { p, dict, lower, dates }
     }
-    for (i, v) in values.iter().enumerate() {
-        let view = match (v, &lower, &dates) {
-            (PValue::Str(raw), Some(l), _) => {
-                View::Text { raw, lower: l.get(i).unwrap_or(raw), date: None }
-            }
-            (PValue::Str(raw), _, Some(d)) => View::Text { raw, lower: raw, date: d.get(i).copied().flatten() },
-            _ => view(v),
-        };
-        out.push(p.matches(view));
+
+    /// The verdict on code `code` (0 = absent).
+    pub(super) fn of(&self, code: u32) -> bool {
+        let Some(v) = self.dict.get(code) else { return self.p.matches(View::Absent) };
+        let i = code as usize - 1;
+        if let Some(d) = &self.dates {
+            // Date ops: strings by their cached instant, other values as usual.
+            return match v {
+                PValue::Str(_) => self.p.test_date(d.get(i).copied().flatten()),
+                _ => self.p.matches(view(v)),
+            };
+        }
+        match (v, &self.lower) {
+            (PValue::Str(raw), Some(l)) => self.p.matches(View::Text { raw, lower: l.get(i).unwrap_or(raw), date: None }),
+            _ => self.p.matches(view(v)),
+        }
     }
-    out
 }
 
 pub fn view(v: &PValue) -> View<'_> {

@@ -24,6 +24,9 @@ use super::contacts::{Key, Val};
 use super::paged::Paged;
 use super::value::{Dict, PRef};
 
+/// The longest tail of a name read contact by contact: each read scans it.
+const SHORT_TAIL: usize = 4096;
+
 /// Tail capacity kept after a merge (events arriving one by one reuse it).
 const KEEP_TAIL: usize = 4096;
 
@@ -57,12 +60,35 @@ pub struct NameIndex {
     pub slot: Paged<u32>,
     pub columns: Vec<EventColumn>,
     /// Events not yet merged: (time, slot), in arrival order.
-    tail: Vec<(i64, u32)>,
+    pub(crate) tail: Vec<(i64, u32)>,
     /// Contacts with at least one event of this name. Derived.
     #[serde(skip)]
     has: Bitset,
     #[serde(skip)]
     column_index: HashMap<Box<str>, usize>,
+    /// Positions of the indexed events ordered by (contact slot, time): a
+    /// contact's events are one binary search away. Built on the first
+    /// per-contact read (live segments, `eval/one.rs`), dropped by a merge.
+    #[serde(skip)]
+    by_contact: std::cell::OnceCell<Vec<u32>>,
+}
+
+/// One event of a name: indexed (a position in time order) or still in
+/// the tail (its place there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ev {
+    At(usize),
+    Tail(usize),
+}
+
+impl EventColumn {
+    /// The code of event `e` in this column (0 = absent).
+    pub fn code(&self, e: Ev) -> u32 {
+        match e {
+            Ev::At(i) => self.codes.get(i),
+            Ev::Tail(i) => self.tail.get(i).copied().unwrap_or(0),
+        }
+    }
 }
 
 impl NameIndex {
@@ -74,10 +100,58 @@ impl NameIndex {
         self.column_index.get(key).map(|&i| &self.columns[i])
     }
 
+    /// The time of event `e`.
+    pub fn time(&self, e: Ev) -> i64 {
+        match e {
+            Ev::At(i) => self.ts.get(i),
+            Ev::Tail(i) => self.tail.get(i).map_or(0, |&(t, _)| t),
+        }
+    }
+
+    /// Calls `f` with every event of contact `slot`: the indexed ones in
+    /// time order, then the tail's in arrival order.
+    pub fn each_of_contact(&self, slot: u32, mut f: impl FnMut(Ev)) {
+        let order = self.by_contact.get_or_init(|| self.contact_order());
+        let a = order.partition_point(|&p| self.slot.get(p as usize) < slot);
+        for &p in order[a..].iter().take_while(|&&p| self.slot.get(p as usize) == slot) {
+            f(Ev::At(p as usize));
+        }
+        for (i, _) in self.tail.iter().enumerate().filter(|(_, &(_, s))| s == slot) {
+            f(Ev::Tail(i));
+        }
+    }
+
+    /// Whether per-contact reads are in use (they keep the tail short).
+    fn read_by_contact(&self) -> bool {
+        self.by_contact.get().is_some()
+    }
+
+    /// The indexed positions ordered by (slot, time): a counting sort by
+    /// slot of positions already in time order.
+    fn contact_order(&self) -> Vec<u32> {
+        let n = self.ts.len();
+        let slots = (0..n).map(|i| self.slot.get(i) as usize).max().map_or(0, |m| m + 1);
+        let mut start = vec![0u32; slots + 1];
+        for i in 0..n {
+            start[self.slot.get(i) as usize + 1] += 1;
+        }
+        for s in 0..slots {
+            start[s + 1] += start[s];
+        }
+        let mut out = vec![0u32; n];
+        for i in 0..n {
+            let s = self.slot.get(i) as usize;
+            out[start[s] as usize] = i as u32;
+            start[s] += 1;
+        }
+        out
+    }
+
     fn merge_tail(&mut self) {
         if self.tail.is_empty() {
             return;
         }
+        self.by_contact = std::cell::OnceCell::new();
         // Sort the tail through a permutation, so every column follows it.
         let mut order: Vec<u32> = (0..self.tail.len() as u32).collect();
         order.sort_unstable_by_key(|&i| (self.tail[i as usize], i));
@@ -132,6 +206,7 @@ impl NameIndex {
 
     /// Rebuilds the derived parts (after a restore).
     fn derive(&mut self) {
+        self.by_contact = std::cell::OnceCell::new();
         self.has = Bitset::new(0);
         for i in 0..self.slot.len() {
             self.mark(self.slot.get(i) as usize);
@@ -317,9 +392,12 @@ impl Events {
 
     /// Merges tails that have grown past a sixteenth of their index, so a
     /// long import never holds many events twice (tail and index).
+    /// A name read contact by contact (live segments) keeps a short tail,
+    /// since each read scans it.
     pub fn settle(&mut self) {
         for l in &mut self.lists {
-            if l.tail.len() > (1 << 16).max(l.ts.len() / 16) {
+            let most = if l.read_by_contact() { SHORT_TAIL } else { (1 << 16).max(l.ts.len() / 16) };
+            if l.tail.len() > most {
                 l.merge_tail();
             }
         }

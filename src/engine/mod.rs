@@ -7,6 +7,8 @@ pub mod bytes;
 pub mod contacts;
 pub mod eval;
 pub mod events;
+pub mod feed;
+pub mod live;
 pub mod lower_text;
 pub mod matcher;
 pub mod paged;

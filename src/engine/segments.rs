@@ -5,7 +5,22 @@
 use serde::{Deserialize, Serialize};
 
 use super::bitset::Bitset;
+use super::feed::Feed;
 use crate::rules::Rules;
+
+/// When a live segment's members next change with time alone, as far as
+/// the engine knows (see `live/clock.rs`).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Next {
+    /// The instant, or `None` for never.
+    pub at: Option<i64>,
+    /// `at` is exact; otherwise it is a lower bound that must be
+    /// recomputed before it is shown (a mutation moved the contact that
+    /// decided it, or the scan stopped early).
+    pub exact: bool,
+    /// The contact whose change decided `at`, when there is exactly one.
+    pub only: Option<u32>,
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Segment {
@@ -20,9 +35,19 @@ pub struct Segment {
     pub computed_at: Option<i64>,
     pub members: Vec<u32>,
     pub joined: Vec<i64>,
+    /// Kept current after every mutation and as time passes (`live/`).
+    pub live: bool,
+    pub feed: Feed,
+    /// Derived: recomputed on restore.
+    #[serde(skip)]
+    pub next: Next,
 }
 
 impl Segment {
+    pub fn is_member(&self, slot: u32) -> bool {
+        self.members.binary_search(&slot).is_ok()
+    }
+
     /// Members after a computation at `now` that found `result`: continuing
     /// members keep their `joinedAt`, new ones join at `now`.
     pub fn merged_members(&self, result: &Bitset, now: i64) -> (Vec<u32>, Vec<i64>) {
@@ -73,19 +98,14 @@ impl Segments {
         self.list.push(s);
     }
 
+    pub fn from_list(list: Vec<Segment>) -> Self {
+        Segments { list }
+    }
+
     pub fn remove(&mut self, i: usize) {
         self.list.remove(i);
     }
 
-    /// A deleted contact leaves every segment.
-    pub fn remove_contact(&mut self, slot: u32) {
-        for s in &mut self.list {
-            if let Ok(i) = s.members.binary_search(&slot) {
-                s.members.remove(i);
-                s.joined.remove(i);
-            }
-        }
-    }
 
     /// Checks decoded segments: ids ascending, members ascending live
     /// contacts, one `joinedAt` per member.
@@ -104,6 +124,7 @@ impl Segments {
             if s.members.iter().any(|&m| (m as usize) >= alive.len() || !alive.get(m as usize)) {
                 return Err(format!("{what}: a member that is not a live contact"));
             }
+            s.feed.validate(alive.len()).map_err(|m| format!("{what}: feed: {m}"))?;
         }
         Ok(())
     }
@@ -113,7 +134,57 @@ impl Segments {
     }
 
     pub fn heap_bytes(&self) -> usize {
-        self.list.iter().map(|s| s.members.capacity() * 4 + s.joined.capacity() * 8 + s.rules_json.len() * 3).sum()
+        self.list
+            .iter()
+            .map(|s| s.members.capacity() * 4 + s.joined.capacity() * 8 + s.rules_json.len() * 3 + s.feed.heap_bytes())
+            .sum()
+    }
+}
+
+/// Segments as `KSG4` snapshots stored them (before live segments and
+/// change feeds).
+pub mod v4 {
+    use serde::Deserialize;
+
+    #[derive(Deserialize)]
+    pub struct Segment {
+        pub id: u128,
+        pub name: String,
+        pub rules_json: String,
+        pub created: i64,
+        pub updated: i64,
+        pub computed_at: Option<i64>,
+        pub members: Vec<u32>,
+        pub joined: Vec<i64>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Segments {
+        pub list: Vec<Segment>,
+    }
+
+    impl From<Segments> for super::Segments {
+        fn from(v: Segments) -> Self {
+            let list = v
+                .list
+                .into_iter()
+                .map(|s| super::Segment {
+                    id: s.id,
+                    name: s.name,
+                    rules_json: s.rules_json,
+                    rules: None,
+                    created: s.created,
+                    updated: s.updated,
+                    computed_at: s.computed_at,
+                    members: s.members,
+                    joined: s.joined,
+                    live: false,
+                    feed: super::Feed::default(),
+                    next: super::Next::default(),
+                })
+                .collect();
+            super::Segments { list }
+        }
     }
 }
 
@@ -133,6 +204,9 @@ mod tests {
             computed_at: None,
             joined: vec![0; members.len()],
             members,
+            live: false,
+            feed: Feed::default(),
+            next: Next::default(),
         };
         let alive = Bitset::from_fn(4, |i| i != 2);
         let ok = Segments { list: vec![seg(1, vec![0, 3]), seg(2, vec![])] };
@@ -160,6 +234,9 @@ mod tests {
             computed_at: Some(10),
             members: vec![1, 3, 5],
             joined: vec![10, 11, 12],
+            live: false,
+            feed: Feed::default(),
+            next: Next::default(),
         };
         let r = Bitset::from_fn(8, |i| [0, 3, 5, 7].contains(&i));
         let (m, j) = s.merged_members(&r, 99);

@@ -19,7 +19,8 @@ use super::segments::Segments;
 use crate::error::{Code, Error};
 use crate::rules::parse_rules;
 
-const MAGIC: &[u8; 4] = b"KSG4";
+const MAGIC: &[u8; 4] = b"KSG5";
+const MAGIC_V4: &[u8; 4] = b"KSG4";
 const MAGIC_V3: &[u8; 4] = b"KSG3";
 const TRAILER: usize = 16;
 const CHUNK: usize = 1 << 20;
@@ -79,6 +80,17 @@ pub struct Store {
     pub segments: Segments,
     /// The last id handed out, so ids stay monotonic across restarts.
     pub last_id: u128,
+    /// The instant live segments were last brought up to (`live/`).
+    pub clock: i64,
+}
+
+/// The layout of `KSG4` snapshots: no live segments or change feeds.
+#[derive(Deserialize)]
+struct StoreV4 {
+    contacts: Contacts,
+    events: Events,
+    segments: super::segments::v4::Segments,
+    last_id: u128,
 }
 
 /// The layout of `KSG3` snapshots (release 0.1.0): no event properties.
@@ -86,7 +98,7 @@ pub struct Store {
 struct StoreV3 {
     contacts: Contacts,
     events: super::events::v3::Events,
-    segments: Segments,
+    segments: super::segments::v4::Segments,
     last_id: u128,
 }
 
@@ -95,15 +107,25 @@ fn decode(bytes: &[u8]) -> Result<Store, String> {
     let undecodable = |e: postcard::Error| format!("it does not decode ({e})");
     if let Some(body) = bytes.strip_prefix(MAGIC_V3.as_slice()) {
         let v: StoreV3 = postcard::from_bytes(body).map_err(undecodable)?;
-        return Ok(Store { contacts: v.contacts, events: Events::from_v3(v.events), segments: v.segments, last_id: v.last_id });
+        return Ok(Store {
+            contacts: v.contacts,
+            events: Events::from_v3(v.events),
+            segments: v.segments.into(),
+            last_id: v.last_id,
+            clock: 0,
+        });
     }
-    postcard::from_bytes(body(bytes)?).map_err(undecodable)
+    if bytes.starts_with(MAGIC_V4) {
+        let v: StoreV4 = postcard::from_bytes(body(bytes, MAGIC_V4)?).map_err(undecodable)?;
+        return Ok(Store { contacts: v.contacts, events: v.events, segments: v.segments.into(), last_id: v.last_id, clock: 0 });
+    }
+    postcard::from_bytes(body(bytes, MAGIC)?).map_err(undecodable)
 }
 
 /// The postcard body of a `KSG4` snapshot, after checking its marker and
 /// trailer.
-fn body(bytes: &[u8]) -> Result<&[u8], String> {
-    let rest = bytes.strip_prefix(MAGIC.as_slice()).ok_or("wrong format marker (not a Kraiter snapshot)")?;
+fn body<'a>(bytes: &'a [u8], magic: &[u8; 4]) -> Result<&'a [u8], String> {
+    let rest = bytes.strip_prefix(magic.as_slice()).ok_or("wrong format marker (not a Kraiter snapshot)")?;
     if rest.len() < TRAILER {
         return Err(format!("it is cut short ({} bytes)", bytes.len()));
     }

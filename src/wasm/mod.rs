@@ -83,6 +83,24 @@ impl Engine {
         self.0.discard()
     }
 
+    /// How many membership changes the last commit recorded.
+    #[wasm_bindgen(js_name = changeCount)]
+    pub fn change_count(&self) -> u32 {
+        self.0.change_count() as u32
+    }
+
+    /// The membership changes the last commit recorded, as a JSON array.
+    pub fn changes(&self) -> String {
+        self.0.changes()
+    }
+
+    /// When live segments next need the clock applied (epoch ms), or
+    /// undefined for never.
+    #[wasm_bindgen(js_name = wakeAt)]
+    pub fn wake_at(&self) -> Option<f64> {
+        self.0.wake_at().map(|t| t as f64)
+    }
+
     /// Answers a read-only entry with JSON.
     pub fn query(&mut self, entry: &str) -> JsResult<String> {
         self.0.query(entry).map_err(to_js)

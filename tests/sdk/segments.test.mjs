@@ -13,7 +13,7 @@ test("create returns the seed's Segment shape with a ULID id", async () => {
   const s = await kraiter.segments.create({ name: "Active Pro Users", rules: pro });
   assert.match(s.id, /^seg_[0-9A-HJKMNP-TV-Z]{26}$/);
   assert.deepEqual(s, {
-    id: s.id, name: "Active Pro Users", rules: pro, status: "new", memberCount: 0, computedAt: null,
+    id: s.id, name: "Active Pro Users", rules: pro, status: "new", live: false, nextChangeAt: null, memberCount: 0, computedAt: null,
     createdAt: "2025-09-15T10:00:00.000Z", updatedAt: "2025-09-15T10:00:00.000Z",
   });
   assert.deepEqual(await kraiter.segments.get(s.id), s);

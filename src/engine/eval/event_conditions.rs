@@ -80,8 +80,22 @@ fn numbers<'a>(l: &'a NameIndex, property: &str) -> Option<(Vec<f64>, &'a super:
     let col = l.column(property)?;
     let mut t = Vec::with_capacity(col.dict.values().len() + 1);
     t.push(f64::NAN);
-    t.extend(col.dict.values().iter().map(|v| if let PValue::Num(n) = v { *n } else { f64::NAN }));
+    t.extend(col.dict.values().iter().map(number_of));
     Some((t, &col.codes))
+}
+
+/// The number a value holds for `sum avg min max`, or NaN (skipped).
+pub fn number_of(v: &PValue) -> f64 {
+    if let PValue::Num(n) = v {
+        *n
+    } else {
+        f64::NAN
+    }
+}
+
+/// Whether `distinct` counts a value: scalars only (type-strict, as `eq`).
+pub fn is_distinct_scalar(v: &PValue) -> bool {
+    matches!(v, PValue::Str(_) | PValue::Num(_) | PValue::Bool(_))
 }
 
 /// The `having` test per contact, from one pass into per-contact
@@ -106,7 +120,7 @@ pub struct Accumulators {
 
 impl Accumulators {
     /// `accs` accumulators that have seen no event.
-    fn new(agg: Agg, accs: usize) -> Self {
+    pub fn new(agg: Agg, accs: usize) -> Self {
         let counted = matches!(agg, Agg::Count | Agg::Distinct | Agg::Avg);
         let start = match agg {
             Agg::Min => Some(f64::INFINITY),
@@ -115,6 +129,31 @@ impl Accumulators {
             Agg::Count | Agg::Distinct => None,
         };
         Accumulators { agg, n: if counted { vec![0; accs] } else { Vec::new() }, x: start.map_or_else(Vec::new, |v| vec![v; accs]) }
+    }
+
+    /// One more matching event for accumulator `k` (count).
+    #[inline]
+    pub fn count(&mut self, k: usize) {
+        self.n[k] += 1;
+    }
+
+    /// One more distinct value for accumulator `k` (distinct).
+    #[inline]
+    pub fn distinct(&mut self, k: usize) {
+        self.n[k] += 1;
+    }
+
+    /// One more number for accumulator `k` (sum, avg, min, max).
+    #[inline]
+    pub fn number(&mut self, k: usize, v: f64) {
+        match self.agg {
+            Agg::Min => self.x[k] = self.x[k].min(v),
+            Agg::Max => self.x[k] = self.x[k].max(v),
+            _ => self.x[k] += v,
+        }
+        if !self.n.is_empty() {
+            self.n[k] += 1;
+        }
     }
 
     /// Accumulator `k`'s aggregate: 0 for count, sum and distinct over no
@@ -137,20 +176,17 @@ pub fn accumulate(h: &Having, l: &NameIndex, a: usize, b: usize, pass: Option<&B
     let passes = |i: usize| pass.is_none_or(|p| p.get(i - a));
     let agg = h.agg;
     let mut out = Accumulators::new(agg, accs);
-    let counted = !out.n.is_empty(); // count, distinct and avg keep `n`
     match agg {
         Agg::Count => {
             for i in (a..b).filter(|&i| passes(i)) {
                 if let Some(k) = to(l.slot.get(i) as usize) {
-                    out.n[k] += 1;
+                    out.count(k);
                 }
             }
         }
         Agg::Distinct => {
             if let Some(col) = h.property.as_deref().and_then(|p| l.column(p)) {
-                let scalar: Vec<bool> = std::iter::once(false)
-                    .chain(col.dict.values().iter().map(|v| matches!(v, PValue::Str(_) | PValue::Num(_) | PValue::Bool(_))))
-                    .collect();
+                let scalar: Vec<bool> = std::iter::once(false).chain(col.dict.values().iter().map(is_distinct_scalar)).collect();
                 // Codes are type-strict and one per value (±0 share one), so
                 // distinct (accumulator, code) pairs are distinct values.
                 let mut pairs: Vec<(usize, u32)> = (a..b)
@@ -161,7 +197,7 @@ pub fn accumulate(h: &Having, l: &NameIndex, a: usize, b: usize, pass: Option<&B
                 pairs.sort_unstable();
                 pairs.dedup();
                 for (k, _) in pairs {
-                    out.n[k] += 1;
+                    out.distinct(k);
                 }
             }
         }
@@ -173,14 +209,7 @@ pub fn accumulate(h: &Having, l: &NameIndex, a: usize, b: usize, pass: Option<&B
                     continue;
                 }
                 let Some(k) = to(l.slot.get(i) as usize) else { continue };
-                match agg {
-                    Agg::Min => out.x[k] = out.x[k].min(v),
-                    Agg::Max => out.x[k] = out.x[k].max(v),
-                    _ => out.x[k] += v,
-                }
-                if counted {
-                    out.n[k] += 1;
-                }
+                out.number(k, v);
             }
         }
     }
