@@ -23,7 +23,10 @@ export class Alarms {
       this.#requested = this.#requested === null ? at : Math.min(this.#requested, at);
       return;
     }
-    if (this.#armed === undefined) this.#armed = await this.#storage.getAlarm();
+    if (this.#armed === undefined) {
+      const stored = await this.#storage.getAlarm();
+      this.#armed ??= stored; // unless another arm() set it meanwhile
+    }
     if (this.#armed === null || at < this.#armed) {
       this.#armed = at;
       await this.#storage.setAlarm(at);

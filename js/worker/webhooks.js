@@ -8,7 +8,7 @@
 // null means every segment, later ones included; `after` is the change
 // cursor at creation, so the webhook receives only changes recorded after
 // it. The secret is answered once, by the create; no other answer has it.
-import { KraiterError } from "../errors.js";
+import { fromCore, KraiterError } from "../errors.js";
 import { idGenerator, isId } from "./ids.js";
 import { newSecret } from "./signature.js";
 
@@ -144,10 +144,11 @@ export class Webhooks {
     if (problem) details.push({ path: "url", message: problem });
     details.push(...(await segmentIdDetails(body.segmentIds, kraiter)));
     if (details.length) throw validationError(details);
+    const { cursor: after } = await kraiter.segments.changesHead();
+    // From the count to the map in one synchronous step, so creates running side by side cannot pass the limit.
     if (this.#records.size >= MAX_WEBHOOKS) {
       throw new KraiterError("CONFLICT", `This tenant has ${MAX_WEBHOOKS} webhooks, the most it may have; delete one first`);
     }
-    const { cursor: after } = await kraiter.segments.changesHead();
     const now = Date.now();
     const record = {
       id: this.#nextId(now),
@@ -157,8 +158,13 @@ export class Webhooks {
       secret: newSecret(),
       after,
     };
-    await this.#storage.put(RECORD_PREFIX + record.id, record);
     this.#records.set(record.id, record);
+    try {
+      await this.#storage.put(RECORD_PREFIX + record.id, record);
+    } catch (error) {
+      this.#records.delete(record.id);
+      throw fromCore(error); // STORAGE_ERROR: nothing was kept
+    }
     const { id, url, segmentIds, secret, createdAt } = record;
     return { id, url, segmentIds, secret, createdAt };
   }
@@ -174,8 +180,15 @@ export class Webhooks {
   }
 
   async #delete(id) {
+    const record = this.#records.get(id);
     this.#records.delete(id); // no new pass starts for it from here on
-    await this.#delivery.removed(id); // ends the one under way, if any, and drops the cursors
-    await this.#storage.delete(RECORD_PREFIX + id);
+    try {
+      await this.#delivery.removed(id); // ends the one under way, if any, and drops the cursors
+      await this.#storage.delete(RECORD_PREFIX + id);
+    } catch (error) {
+      // Still stored: it stays (in its place in id order), and the delete may be sent again.
+      this.#records = new Map([...this.#records, [id, record]].sort(([a], [b]) => (a < b ? -1 : 1)));
+      throw fromCore(error);
+    }
   }
 }

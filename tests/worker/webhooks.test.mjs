@@ -389,13 +389,37 @@ test("webhooks, cursors and retries survive a restart: delivery resumes from the
   await contacts(call, [{ email: "r2@x.io", properties: { plan: "pro" } }, { email: "r3@x.io", properties: { plan: "pro" } }]);
   await eventually(() => endpoint.requests.length >= 2, { what: "a failed try" });
   await worker.restart();
+  const restartedAt = Date.now();
   up = true;
   // No request reaches the tenant now: only its alarm can deliver.
   await receivedCount(endpoint, hook.secret, 3);
+  assert.ok(endpoint.requests.filter((r) => r.status === 500).length >= 1);
+  assert.ok(endpoint.requests.filter((r) => r.status === 200).at(-1).at >= restartedAt, "delivered by the restarted object");
   assert.deepEqual(ids(received(endpoint, hook.secret).get(pro.id)), ids(await feed(call, pro.id)));
   const delivered = endpoint.requests.filter((r) => r.status === 200).flatMap((r) => ids(JSON.parse(r.body).data));
   assert.equal(new Set(delivered).size, delivered.length, "nothing acknowledged was sent again");
   assert.equal((await call("GET", `/api/webhooks/${hook.id}`)).status, 200);
+});
+
+test("live segments wake by the alarm: a time-driven change is made and delivered with no request", { timeout: 60_000 }, async () => {
+  const call = tenant("hooks-clock");
+  const trial = await liveSegment(call, "in trial", { field: "properties.trialEndsAt", op: "after", value: "now" });
+  const endpoint = receiver.endpoint("/clock");
+  const hook = await createHook(call, { url: receiver.url("/clock") });
+  const endsAt = Date.now() + 3000;
+  const contact = (await call("POST", "/api/contacts", { email: "trial@x.io", properties: { trialEndsAt: new Date(endsAt).toISOString() } })).json;
+  await receivedCount(endpoint, hook.secret, 1);
+  const { nextChangeAt } = (await call("GET", `/api/segments/${trial.id}`)).json;
+  assert.ok(nextChangeAt !== null && Math.abs(Date.parse(nextChangeAt) - endsAt) <= 1, `nextChangeAt ${nextChangeAt}`);
+  const stub = await tenantStub(worker.mf, "hooks-clock");
+  await eventually(async () => (await stub.alarmTime()) === Date.parse(nextChangeAt), { what: "the alarm armed at nextChangeAt" });
+  // A new object, and no request after it: only the alarm can apply the clock.
+  await worker.restart();
+  await receivedCount(endpoint, hook.secret, 2, 15_000);
+  const changes = received(endpoint, hook.secret).get(trial.id);
+  assert.deepEqual(changes.map((c) => [c.contactId, c.type, c.cause]), [[contact.id, "entered", "contact"], [contact.id, "left", "time"]]);
+  assert.ok(Date.parse(changes[1].at) >= endsAt);
+  assert.deepEqual(ids(changes), ids(await feed(call, trial.id)));
 });
 
 // ---------------------------------------------------------------------------
