@@ -20,6 +20,8 @@ const BATCH = 100;
 const ZERO_CURSOR = "chg_00000000000000000000000000";
 const USER_AGENT = "kraiter-segments-webhooks/0.1";
 const DELETE_AT_ONCE = 128; // storage.delete takes at most 128 keys
+/** A pass over every segment a webhook follows (not only those with news). */
+const EVERY = Symbol("every segment");
 
 const cursorKey = (webhookId, segmentId) => `${CURSOR_PREFIX}${webhookId}/${segmentId}`;
 
@@ -31,7 +33,8 @@ export class Delivery {
   #config;
   #waitUntil;
   #passes = new Map(); // webhook id → { again, stopped, controller, done } while a pass runs
-  #kicked = false;
+  #news = new Map(); // webhook id → the segment ids its next pass must read, or EVERY
+  #kicked = null; // segment ids with changes since the last kick ran
 
   /**
    * `kraiter`: () → Promise<Kraiter>; `records`: { all(), get(id) } (webhooks.js);
@@ -51,27 +54,58 @@ export class Delivery {
     return 2 * this.#config.baseMs;
   }
 
-  /** There may be something to deliver: runs a pass for every webhook on the next task (calls coalesce). */
-  kick() {
-    if (this.#kicked) return;
-    this.#kicked = true;
+  /**
+   * Segment `segmentId` has a new change: on the next task (calls made
+   * meanwhile coalesce, so an import's changes make one pass), every webhook
+   * reads the feeds of the segments that changed.
+   */
+  kick(segmentId) {
+    if (this.#kicked) {
+      this.#kicked.add(segmentId);
+      return;
+    }
+    this.#kicked = new Set([segmentId]);
     this.#waitUntil(new Promise((resolve) => setTimeout(resolve, 0)).then(() => {
-      this.#kicked = false;
-      return this.runAll();
+      const segmentIds = this.#kicked;
+      this.#kicked = null;
+      return this.runAll(segmentIds);
     }));
   }
 
-  /** A pass for every webhook (one already running runs once more after). Resolves when all end. */
-  runAll() {
+  /**
+   * A pass for every webhook over `segmentIds` (default EVERY segment it
+   * follows: when the object opens, nothing says what a previous lifetime
+   * left unsent). A webhook whose pass is running runs once more after.
+   * Resolves when all end.
+   */
+  runAll(segmentIds = EVERY) {
     const records = this.#records.all();
-    if (records.length === 0) return Promise.resolve();
-    this.#alarms.arm(Date.now() + this.#safetyMs).catch((error) => console.error("webhooks: could not arm the alarm", error));
+    for (const { id } of records) {
+      const news = this.#news.get(id);
+      if (segmentIds === EVERY || news === EVERY) this.#news.set(id, EVERY);
+      else this.#news.set(id, new Set([...(news ?? []), ...segmentIds]));
+    }
     return Promise.all(records.map((record) => this.#run(record.id)));
   }
 
   /**
+   * The alarm's part: a pass for each webhook whose retry is due or whose
+   * last pass failed, unless one is running. (A new object has run every
+   * webhook's pass on opening; a live one has a pass for every change.)
+   */
+  async runDue() {
+    const now = Date.now();
+    const retries = await this.#storage.list({ prefix: RETRY_PREFIX });
+    for (const { id } of this.#records.all()) {
+      const retry = retries.get(RETRY_PREFIX + id);
+      if (!this.#passes.has(id) && ((retry && retry.nextAt <= now) || this.#news.has(id))) this.#run(id);
+    }
+  }
+
+  /**
    * When the alarm is next needed for webhooks: the earliest retry of a
-   * webhook with no pass running, or a check on the running passes.
+   * webhook with no pass running, a check on the running passes, or soon
+   * for a webhook whose pass failed.
    */
   async nextWakeAt() {
     const times = [];
@@ -79,6 +113,7 @@ export class Delivery {
       if (!this.#passes.has(key.slice(RETRY_PREFIX.length))) times.push(retry.nextAt);
     }
     if (this.#passes.size > 0) times.push(Date.now() + this.#safetyMs);
+    if ([...this.#news.keys()].some((id) => !this.#passes.has(id))) times.push(Date.now() + this.#config.baseMs);
     return times.length ? Math.min(...times) : null;
   }
 
@@ -102,6 +137,8 @@ export class Delivery {
     }
     const pass = { again: false, stopped: false, controller: new AbortController() };
     this.#passes.set(id, pass);
+    // If the object is evicted before the pass ends, this wakes a new one, which runs every pass.
+    this.#alarms.arm(Date.now() + this.#safetyMs).catch((error) => console.error("webhooks: could not arm the alarm", error));
     pass.done = (async () => {
       try {
         do {
@@ -109,6 +146,7 @@ export class Delivery {
           await this.#pass(id, pass);
         } while (pass.again && !pass.stopped);
       } catch (error) {
+        this.#news.set(id, EVERY); // what this pass was to read is still unread
         console.error(`webhook ${id}: the delivery pass failed; the alarm tries again`, error);
         await this.#alarms.arm(Date.now() + this.#config.baseMs).catch(() => {});
       } finally {
@@ -118,14 +156,17 @@ export class Delivery {
     return pass.done;
   }
 
-  /** One pass over a webhook's segments; returns early while it waits for a retry. */
+  /** One pass over a webhook's segments with news; returns early while it waits for a retry. */
   async #pass(id, pass) {
     const record = this.#records.get(id);
     if (!record) return;
     let retry = (await this.#storage.get(RETRY_PREFIX + id)) ?? null;
-    if (retry && retry.nextAt > Date.now()) return; // the alarm runs it then
+    if (retry && retry.nextAt > Date.now()) return; // the alarm runs it then, over every segment
+    // A retry due means a batch is unread: then every segment, as after opening.
+    const news = retry ? EVERY : this.#news.get(id) ?? new Set();
+    this.#news.delete(id); // news from here on is for the next pass
     const kraiter = await this.#kraiter();
-    let segmentIds = await segmentsOf(record, kraiter);
+    let segmentIds = await segmentsOf(record, kraiter, news);
     if (retry && !segmentIds.includes(retry.segmentId)) {
       await this.#storage.delete(RETRY_PREFIX + id); // its segment is gone
       retry = null;
@@ -179,8 +220,9 @@ export class Delivery {
   }
 }
 
-/** The segments a webhook follows: its list, or every segment now saved. */
-async function segmentsOf(record, kraiter) {
+/** The segments of `news` (a set, or EVERY) that a webhook follows, in its order. */
+async function segmentsOf(record, kraiter, news) {
+  if (news !== EVERY) return record.segmentIds ? record.segmentIds.filter((s) => news.has(s)) : [...news];
   if (record.segmentIds) return record.segmentIds;
   const ids = [];
   for await (const segment of await kraiter.segments.list({ limit: 100 })) ids.push(segment.id);

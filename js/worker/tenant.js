@@ -57,14 +57,14 @@ export class TenantObject extends DurableObject {
     const kraiter = await Kraiter.open({ storage: durableObjectStorage(this.ctx.storage) });
     try {
       await this.#webhooks.load();
-      kraiter.segments.subscribe("*", () => this.#delivery.kick());
+      kraiter.segments.subscribe("*", (change) => this.#delivery.kick(change.segmentId));
       await this.#alarms.arm(kraiter.nextWakeAt());
     } catch (error) {
       await kraiter.close().catch(() => {});
       throw error;
     }
     // Whatever a previous lifetime of the object left undelivered goes out now.
-    if (this.#webhooks.size > 0) this.#delivery.kick();
+    if (this.#webhooks.size > 0) this.#delivery.runAll();
     return kraiter;
   }
 
@@ -125,11 +125,11 @@ export class TenantObject extends DurableObject {
     await this.#alarms.fire([
       ["live segments", async () => (await this.#kraiter()).applyDue()],
       ["compute recovery", () => this.#recoverComputes()],
-      ["webhook deliveries", () => { this.#delivery.runAll(); }], // not awaited: a slow receiver must not hold the alarm
+      ["webhook retries", () => this.#delivery.runDue()], // starts passes, does not wait: a slow receiver must not hold the alarm
     ], [
       ["live segments", async () => (await this.#kraiter()).nextWakeAt()],
       ["compute recovery", async () => ((await this.ctx.storage.list({ prefix: PENDING, limit: 1 })).size ? Date.now() + RECOVERY_DELAY_MS : null)],
-      ["webhook deliveries", () => this.#delivery.nextWakeAt()],
+      ["webhook retries", () => this.#delivery.nextWakeAt()],
     ]);
   }
 

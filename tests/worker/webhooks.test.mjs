@@ -10,7 +10,7 @@
 // GET /api/segments/:id/changes). Its endpoints can succeed, answer 500 for
 // the first tries, hang past the 10 s timeout once, or be down (the server
 // closed) and come back. The retry schedule runs on a 100 ms base and gives
-// up after 3 s (KRAITER_WEBHOOK_RETRY_BASE_MS, KRAITER_WEBHOOK_GIVE_UP_MS), so
+// up after 6 s (KRAITER_WEBHOOK_RETRY_BASE_MS, KRAITER_WEBHOOK_GIVE_UP_MS), so
 // retries are real alarms that the tests wait for. Each test is a tenant of
 // its own (its own API key, so its own Durable Object).
 import { test, before, after } from "node:test";
@@ -20,7 +20,7 @@ import { createHmac } from "node:crypto";
 import { eventually, startWorker, tempDir, tenantStub } from "./helpers.mjs";
 
 const BASE_MS = 100;
-const GIVE_UP_MS = 3000;
+const GIVE_UP_MS = 6000; // longer than a restart of workerd takes, so the restart test never gives up
 const ZERO = "chg_00000000000000000000000000";
 const KEYS = ["crud", "deliver", "filter", "flaky", "hang", "down", "giveup", "restart", "clock"].map((k) => `hooks-${k}`);
 const PRO = { field: "properties.plan", op: "eq", value: "pro" };
@@ -301,8 +301,7 @@ test("500 for the first tries: retried on the back-off schedule until a 2xx, sam
   assert.deepEqual(endpoint.requests.slice(0, 4).map((r) => r.status), [500, 500, 500, 200]);
   for (const retry of retries) assert.equal(JSON.parse(retry.body).data[0].id, JSON.parse(first.body).data[0].id, "the failed batch is tried again");
   const gaps = endpoint.requests.slice(1, 4).map((r, i) => r.at - endpoint.requests[i].at);
-  gaps.forEach((gap, i) => assert.ok(gap >= BASE_MS * 2 ** i * 0.9, `try ${i + 2} came ${gap} ms after the one before: ${gaps}`));
-  assert.ok(gaps[2] > gaps[0], `the waits grow: ${gaps}`);
+  gaps.forEach((gap, i) => assert.ok(gap >= BASE_MS * 2 ** i, `try ${i + 2} came ${gap} ms after the one before, not after ${BASE_MS * 2 ** i}: ${gaps}`));
   const stored = JSON.parse(await (await tenantStub(worker.mf, "hooks-flaky")).webhookStorage());
   assert.equal(stored[`worker/webhook-retry/${hook.id}`], undefined, "no retry is left once it succeeded");
   assert.equal(stored[`worker/webhook-cursor/${hook.id}/${pro.id}`], (await feed(call, pro.id)).at(-1).id, "the cursor is at the last change");
