@@ -1,11 +1,16 @@
 // The segment-preview app: wires the rule builder, JSON view, live preview,
-// explain panel, saved segments and data panel to one Kraiter running in a
-// module worker on IndexedDB. `?db=name` picks the database (default kraiter-segments-demo).
+// explain panel, saved segments (live ones follow the change stream, with a
+// membership chart) and data panel (with simulated activity) to one Kraiter
+// running in a module worker on IndexedDB. `?db=name` picks the database
+// (default kraiter-segments-demo). `window.kraiter` is the client, for the
+// console (and the browser tests).
 import { openInWorker } from "../js/browser-client.js";
 import { count } from "./lib/dom.js";
+import { createActivityControl } from "./lib/activity-control.js";
 import { createDataPanel } from "./lib/data-panel.js";
 import { createExplainPanel } from "./lib/explain-panel.js";
 import { createJsonView } from "./lib/json-view.js";
+import { createMembershipChart } from "./lib/membership-chart.js";
 import { createPreview } from "./lib/preview-panel.js";
 import { createRuleBuilder } from "./lib/rule-builder.js";
 import { createSegmentsPanel } from "./lib/segments-panel.js";
@@ -41,6 +46,16 @@ function openClient() {
 }
 
 let client;
+let unsubscribe = () => {};
+/** Every change of every segment goes to the list and the chart. */
+function follow() {
+  unsubscribe();
+  unsubscribe = client.segments.subscribe("*", (change) => {
+    segmentsPanel.applyChange(change);
+    chart.add(change);
+  });
+}
+Object.defineProperty(window, "kraiter", { get: () => client });
 try {
   client = await openClient();
   banner.hidden = true;
@@ -119,8 +134,10 @@ for (const t of tabs) {
 // Saving segments.
 const nameInput = $("segment-name");
 const nameError = $("segment-name-error");
+const liveInput = $("segment-live");
 function setEditing(segment) {
-  editing = segment && { id: segment.id, name: segment.name };
+  editing = segment && { id: segment.id, name: segment.name, live: Boolean(segment.live) };
+  liveInput.checked = Boolean(editing?.live);
   $("editing").hidden = !editing;
   $("editing").textContent = editing ? `Editing “${editing.name}”. The preview shows the rule as edited; save to keep it.` : "";
   $("save-changes").hidden = !editing;
@@ -135,14 +152,15 @@ async function save(create) {
   nameInput.removeAttribute("aria-invalid");
   const rules = builder.getRules();
   const name = nameInput.value.trim();
+  const live = liveInput.checked;
   try {
     const seg = create
-      ? await client.segments.create({ name, rules })
-      : await client.segments.update(editing.id, { name, rules });
+      ? await client.segments.create({ name, rules, live })
+      : await client.segments.update(editing.id, { name, rules, live });
     setEditing(seg);
     localStorage.setItem(DRAFT_KEY, JSON.stringify({ rules, editing }));
     await segmentsPanel.refresh();
-    await segmentsPanel.compute(seg.id);
+    if (!seg.live) await segmentsPanel.compute(seg.id); // a live segment is current already
     await refreshStats();
   } catch (err) {
     if (err.code !== "VALIDATION_ERROR") throw err;
@@ -179,7 +197,9 @@ const segmentsPanel = createSegmentsPanel({
   },
   onDeleted: (id) => {
     if (editing?.id === id) setEditing(null);
+    if (chart.segmentId === id) chart.hide();
   },
+  onSelect: (segment) => chart.show(segment),
   onList: (segments) => builder.setSegments(segments, editing?.id ?? null),
   onExplain: (m, segment) => explain.show({ contactId: m.id, email: m.email, segment }, { focus: true }),
 });
@@ -191,6 +211,14 @@ async function refreshStats() {
   $("property-keys").replaceChildren(...keys.map((k) => Object.assign(document.createElement("option"), { value: k })));
 }
 
+const chart = createMembershipChart({ client: () => client });
+
+const activity = createActivityControl({
+  client: () => client,
+  onTick: () => refreshStats(),
+  onStopped: () => refreshStats(),
+});
+
 createDataPanel({
   client: () => client,
   onChanged: async () => {
@@ -199,6 +227,9 @@ createDataPanel({
     explain.rulesChanged();
   },
   onReset: async () => {
+    await activity.stop();
+    unsubscribe();
+    chart.hide();
     await client.close();
     await new Promise((resolve, reject) => {
       const req = indexedDB.deleteDatabase(DB);
@@ -207,6 +238,7 @@ createDataPanel({
     });
     localStorage.removeItem(DRAFT_KEY);
     client = await openClient();
+    follow();
     explain.reset();
     setEditing(null);
     await segmentsPanel.refresh();
@@ -217,5 +249,6 @@ createDataPanel({
 const draft = JSON.parse(localStorage.getItem(DRAFT_KEY) ?? "null");
 setEditing(draft?.editing ?? null);
 loadRules(draft?.rules ?? START_RULES);
+follow();
 await Promise.all([segmentsPanel.refresh(), refreshStats()]);
 document.body.dataset.state = "ready";

@@ -1,7 +1,8 @@
 // The app's module worker: the Kraiter (on IndexedDB) plus the app's own
-// heavy tasks, demo data generation and file import, so none of them runs
-// on the page's main thread.
+// heavy tasks, demo data generation, file import and simulated activity, so
+// none of them runs on the page's main thread.
 import { serveKraiter } from "../js/browser-worker-host.js";
+import { simulateActivity, stopActivity } from "./lib/activity-simulator.js";
 import { generateDemo } from "./lib/demo-data.js";
 import { importFile } from "./lib/import-file.js";
 
@@ -13,4 +14,4 @@ async function propertyKeys(kraiter) {
   return [...keys].sort();
 }
 
-serveKraiter({ tasks: { generateDemo, importFile, propertyKeys } });
+serveKraiter({ tasks: { generateDemo, importFile, propertyKeys, simulateActivity, stopActivity } });

@@ -5,7 +5,9 @@
 //! - a failed plan, a discard and a query change nothing (snapshot bytes equal);
 //! - restore(snapshot) gives back the same bytes;
 //! - each segment's memberCount is the number of members listed, and every
-//!   member is a live contact.
+//!   member is a live contact;
+//! - each live segment's members are what preview finds at the clock, and
+//!   its change feed replayed from empty gives its members.
 #![no_main]
 
 use arbitrary::Arbitrary;
@@ -40,6 +42,7 @@ enum Key {
     Timestamp,
     Limit,
     Cursor,
+    Live,
     Proto,
     Other(String),
 }
@@ -74,10 +77,10 @@ enum J {
     Obj(Vec<(Key, J)>),
 }
 
-const WORDS: [&str; 37] = [
+const WORDS: [&str; 38] = [
     "and", "or", "properties.plan", "events.login", "email", "createdAt", "eq", "in", "contains", "occurred", "not_occurred",
     "exists", "gte", "before", "7d", "30m", "2025-09-15T10:00:00Z", "2025-09-15", "a@x.io", "A@X.io", "pro", "Ö", "login", "cnt_00000000000000000000000000",
-    "not", "segment", "not_in", "matches", "^p", "now", "-30d", "+2h", "Europe/Berlin", "count", "sum", "distinct", "properties.amount",
+    "not", "segment", "not_in", "matches", "^p", "now", "-30d", "+2h", "Europe/Berlin", "count", "sum", "distinct", "properties.amount", "live",
 ];
 
 struct Ids {
@@ -106,11 +109,13 @@ impl J {
     }
 }
 
-const COMMANDS: [&str; 17] = [
+/// Mutations first (`MUTATIONS` of them), then queries.
+const COMMANDS: [&str; 20] = [
     "segments.create", "segments.update", "segments.delete", "segments.compute", "contacts.create", "contacts.update",
-    "contacts.delete", "contacts.import", "events.track", "events.import", "segments.get", "segments.list",
-    "segments.listMembers", "segments.preview", "contacts.get", "contacts.list", "stats",
+    "contacts.delete", "contacts.import", "events.track", "events.import", "segments.tick", "segments.get", "segments.list",
+    "segments.listMembers", "segments.preview", "contacts.get", "contacts.list", "stats", "segments.changes", "changes.head",
 ];
+const MUTATIONS: usize = 11;
 
 #[derive(Arbitrary, Debug)]
 enum Step {
@@ -148,7 +153,7 @@ fn ids(e: &mut Engine) -> Ids {
     Ids { contacts, segments }
 }
 
-fn check_invariants(e: &mut Engine) {
+fn check_invariants(e: &mut Engine, now: i64) {
     let ids = ids(e);
     for s in &ids.segments {
         let seg = query(e, "segments.get", json!({ "id": s }));
@@ -156,6 +161,33 @@ fn check_invariants(e: &mut Engine) {
         assert_eq!(seg["memberCount"].as_u64(), Some(members.len() as u64), "memberCount of {s}");
         for m in &members {
             assert!(ids.contacts.iter().any(|c| c == m["id"].as_str().unwrap()), "member {m} is not a live contact");
+        }
+        let mut replay = std::collections::BTreeSet::new();
+        let mut cursor = Value::Null;
+        loop {
+            let page = query(e, "segments.changes", json!({ "id": s, "limit": 100, "cursor": cursor }));
+            let data = page["data"].as_array().unwrap().clone();
+            for c in &data {
+                let who = c["contactId"].as_str().unwrap().to_string();
+                if c["type"] == "entered" {
+                    assert!(replay.insert(who), "entered twice: {c}");
+                } else {
+                    assert!(replay.remove(&who), "left without entering: {c}");
+                }
+            }
+            if data.is_empty() {
+                break;
+            }
+            cursor = page["nextCursor"].clone();
+        }
+        let listed: std::collections::BTreeSet<String> = members.iter().map(|m| m["id"].as_str().unwrap().to_string()).collect();
+        assert_eq!(replay, listed, "the feed of {s} does not replay to its members");
+        if seg["live"] == true && members.len() <= 100 {
+            let text = entry("segments.preview", &json!({ "rules": seg["rules"], "limit": 100 }), now, 0);
+            let p: Value = serde_json::from_str(&e.query(&text).expect("a stored rule previews")).unwrap();
+            let sample: Vec<&str> = p["sample"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
+            let ids: Vec<&str> = members.iter().map(|m| m["id"].as_str().unwrap()).collect();
+            assert_eq!(sample, ids, "live segment {s} differs from its preview at the clock");
         }
     }
 }
@@ -169,7 +201,7 @@ fuzz_target!(|steps: Vec<Step>| {
         match step {
             Step::Mutate { cmd, input, commit, dt } => {
                 now = (now + i64::from(*dt)).clamp(0, 253_402_300_799_999);
-                let text = entry(COMMANDS[*cmd as usize % 10], &input.to_json(&ids, 0), now, n as u32);
+                let text = entry(COMMANDS[*cmd as usize % MUTATIONS], &input.to_json(&ids, 0), now, n as u32);
                 match e.plan(&text) {
                     Err(_) => assert_eq!(e.snapshot(), before, "a failed plan changed the state"),
                     Ok(()) if *commit => {
@@ -203,6 +235,10 @@ fuzz_target!(|steps: Vec<Step>| {
                 e = r;
             }
         }
-        check_invariants(&mut e);
+        // As the SDK does before a read: apply what time changed by now.
+        if e.plan(&entry("segments.tick", &Value::Null, now, 9999)).is_ok() {
+            e.commit();
+        }
+        check_invariants(&mut e, now);
     }
 });

@@ -6,7 +6,8 @@
 //! having, from/to, timeZone, not, segment references, patterns, relative
 //! dates); the engine must agree with the reference model on every call,
 //! every contact, every member list and every explanation, also after a
-//! snapshot restore.
+//! snapshot restore; live segments made at the start stay exact after every
+//! op (members, joinedAt, nextChangeAt, the feed replayed).
 #![no_main]
 
 #[path = "../../tests/reference/mod.rs"]
@@ -228,11 +229,26 @@ fn node(u: &mut Unstructured, depth: u32) -> Result<Value> {
 
 fn run(u: &mut Unstructured) -> Result<()> {
     let mut h = Harness::new(NOW - 3 * DAY);
+    // Live segments from the start: after every op (and a tick), exact.
+    let mut live = Vec::new();
+    for _ in 0..u.int_in_range(0..=2)? {
+        let rules = node(u, 0)?;
+        if let Some(l) = h.create_live(&rules).unwrap_or_else(|e| panic!("{e}")) {
+            live.push(l);
+        }
+    }
     let n = u.int_in_range(0..=40)?;
     for _ in 0..n {
         let op = op(u)?;
         if let Err(e) = h.apply(&op) {
             panic!("{e}");
+        }
+        if !live.is_empty() {
+            h.tick(0).unwrap_or_else(|e| panic!("{e}"));
+            for l in &mut live {
+                h.advance_model(l);
+                h.check_live(l).unwrap_or_else(|e| panic!("{e}"));
+            }
         }
     }
     for _ in 0..u.int_in_range(0..=2)? {

@@ -3,9 +3,11 @@
 // panel included), the builder is usable from the keyboard with focus kept
 // where the user is, the tabs follow the arrow-key pattern, explain's marks
 // say true or false in words and not by colour alone, and nothing overflows
-// sideways on a phone-width screen.
+// sideways on a phone-width screen; the live-segment controls and the
+// membership chart (with its text alternative) pass axe-core.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { createRequire } from "node:module";
 import { openChromium, hasChromium } from "./chromium.mjs";
 import { openApp, importThroughUI, key } from "./app.mjs";
 import { CANONICAL, ref } from "../www/rule-table.mjs";
@@ -92,4 +94,40 @@ test("the behavioural editors and the explain panel: named controls, marks in wo
   await page.keyboard.press("Enter");
   assert.equal(await page.locator("#explain-result details[data-segment] .xtree").isVisible(), true);
   assert.deepEqual(await page.evaluate(unnamedControls), []);
+});
+
+/** axe-core (pinned devDependency) run in the page over `include`; answers its violations, briefly. */
+async function axe(page, include) {
+  await page.addScriptTag({ path: createRequire(import.meta.url).resolve("axe-core/axe.min.js") });
+  return page.evaluate(async (selectors) => {
+    const { violations } = await window.axe.run({ include: selectors.map((s) => [s]) }, { resultTypes: ["violations"] });
+    return violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  }, include);
+}
+
+test("live segments, simulated activity and the membership chart pass axe and are named", { skip: !hasChromium(), timeout: 60_000 }, async () => {
+  const page = await openApp(chrome, `a11y-live-${Date.now()}`);
+  await importThroughUI(page, "contacts", "c.csv", "email\nada@example.test\nbob@example.test\ncy@example.test");
+  await page.click("#tab-json");
+  await page.fill("#rule-json", JSON.stringify({ operator: "and", conditions: [{ field: "events.login", op: "occurred", within: "1h" }] }));
+  await page.fill("#segment-name", "Active");
+  await page.getByRole("switch", { name: "Live" }).check(); // the editor's switch, by its label
+  await page.click("#save-new");
+  await page.getByRole("button", { name: "Show members of Active" }).click();
+  await page.getByRole("button", { name: "Simulate activity" }).click();
+  await page.waitForSelector('#segment-list [data-role="next-change"]', { timeout: 20_000 });
+  await page.waitForSelector("#membership-plot canvas");
+  assert.equal(await page.getAttribute("#simulate-toggle", "aria-pressed"), "true", "the toggle says it is on");
+  assert.equal(await page.getByRole("switch", { name: "Live: Active" }).isChecked(), true);
+  assert.equal(await page.getAttribute("#membership-plot", "aria-hidden"), "true", "the canvas is not read out…");
+  assert.ok((await page.getByRole("table", { name: /Entered and left per hour/ }).locator("tbody tr").count()) >= 1,
+    "…its table is, by its caption, even while it is hidden on screen");
+  assert.match(await page.textContent("#membership-summary"), /contacts? entered and \d+ contacts? left over/);
+  assert.deepEqual(await page.evaluate(unnamedControls), []);
+  const include = ["header.top", "#save-form", "#segment-list", "#membership", ".simulate"];
+  assert.deepEqual(await axe(page, include), [], "while simulating");
+  await page.check("#membership-show-table");
+  await page.getByRole("button", { name: "Stop simulating" }).click();
+  await page.waitForFunction(() => document.getElementById("simulate-toggle").getAttribute("aria-pressed") === "false");
+  assert.deepEqual(await axe(page, include), [], "stopped, with the table shown");
 });

@@ -53,7 +53,7 @@ impl Harness {
         Harness { engine: Engine::new(), world: World::default(), now, seed: 0 }
     }
 
-    fn entry(&mut self, cmd: &str, input: Value, now: i64) -> String {
+    pub fn entry(&mut self, cmd: &str, input: Value, now: i64) -> String {
         self.seed += 1;
         json!({ "cmd": cmd, "now": now, "seed": [self.seed, 7, 11, 13], "input": input }).to_string()
     }

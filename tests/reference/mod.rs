@@ -14,3 +14,4 @@ pub mod zones;
 pub mod rules;
 pub mod world;
 pub mod harness;
+pub mod live;

@@ -5,7 +5,8 @@
 // must reject with STORAGE_ERROR; the open instance and a reopened one must
 // both show exactly the state after the last acknowledged call (full dumps:
 // contacts, segments, members, events); a compute that failed leaves the
-// previous membership. Run on memoryStorage and on fileStorage.
+// previous membership. Run on memoryStorage and on fileStorage, and again
+// with a live workload (live segments, time moving them, change feeds).
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -46,24 +47,61 @@ const steps = [
   ["compute Active last", (c) => compute(c, c.s2)],
 ];
 
+/**
+ * A live workload: live segments follow every call, time moves them (an
+ * explicit applyDue after the clock jumps), rules change, a segment stops
+ * being live, a live compute changes nothing; the change feeds are in the dump.
+ */
+const MIN = 60_000;
+/** The clock jumps and what is due is applied; if that write fails, the clock goes back (the call never happened). */
+async function passes(c, ms) {
+  c.clock.now += ms;
+  try {
+    await c.k.applyDue();
+  } catch (e) {
+    c.clock.now -= ms;
+    throw e;
+  }
+}
+const liveSteps = [
+  ["create live Recent", (c) => c.k.segments.create({ name: "Recent", rules: [{ field: "events.login", op: "occurred", within: "30m" }], live: true }).then((r) => (c.s1 = r.id))],
+  ["create live Pro", (c) => c.k.segments.create({ name: "Pro", rules: pro, live: true }).then((r) => (c.s2 = r.id))],
+  ["create a", (c) => c.k.contacts.create({ email: "a@x.io", properties: { plan: "pro" } }).then((r) => (c.a = r.id))],
+  ["track login a", (c) => c.k.events.track({ name: "login", contactId: c.a })],
+  ["import events", (c) => c.k.events.import([{ name: "login", email: "b@x.io" }, { name: "login", email: "c@x.io", timestamp: c.clock.now - 20 * MIN }])],
+  ["import contacts", (c) => c.k.contacts.import([{ email: "b@x.io", properties: { plan: "pro" } }, { email: "e@x.io", properties: { plan: "pro" } }])],
+  ["update a", (c) => c.k.contacts.update(c.a, { properties: { plan: "free" } })],
+  ["15 minutes pass", (c) => passes(c, 15 * MIN)],
+  ["reopen (compacts on close)", (c) => c.reopen()],
+  ["45 minutes pass", (c) => passes(c, 45 * MIN)],
+  ["track login e", (c) => c.k.events.track({ name: "login", email: "e@x.io" })],
+  ["Recent within 2h", (c) => c.k.segments.update(c.s1, { rules: [{ field: "events.login", op: "occurred", within: "2h" }] })],
+  ["Pro not live", (c) => c.k.segments.update(c.s2, { live: false })],
+  ["delete b", (c) => c.k.contacts.list().then((p) => c.k.contacts.delete(p.data.find((x) => x.email === "b@x.io").id))],
+  ["compute Recent (changes nothing)", (c) => compute(c, c.s1)],
+  ["Pro live again", (c) => c.k.segments.update(c.s2, { live: true })],
+  ["3 hours pass", (c) => passes(c, 180 * MIN)],
+  ["reopen again", (c) => c.reopen()],
+];
+
 async function compute(c, id) {
   await c.k.segments.compute(id);
   await c.k.segments.waitForCompute(id);
 }
 
 /** Runs the workload with write `failAt` failing; returns what happened. */
-async function run(openStorage, failAt) {
+async function run(openStorage, failAt, workload) {
   const f = faulty(openStorage, failAt);
   const clock = { now: T0 };
   const openKraiter = async () => Kraiter.open({ storage: await f.open(), now: () => clock.now });
-  const c = { k: await openKraiter() };
+  const c = { k: await openKraiter(), clock };
   c.reopen = async () => {
     await c.k.close();
     c.k = await openKraiter();
   };
   let acknowledged = await dump(c.k);
   let failure = null;
-  for (const [name, step] of steps) {
+  for (const [name, step] of workload) {
     clock.now += 60_000;
     try {
       await step(c);
@@ -76,16 +114,16 @@ async function run(openStorage, failAt) {
   return { f, c, clock, acknowledged, failure, openKraiter };
 }
 
-async function faultSweep(label, makeOpen) {
+async function faultSweep(label, makeOpen, workload = steps) {
   // A clean run counts the writes the workload makes.
-  const clean = await run(await makeOpen(), 0);
+  const clean = await run(await makeOpen(), 0, workload);
   assert.equal(clean.failure, null, `clean run failed: ${clean.failure?.error?.stack}`);
   const writes = clean.f.state.writes;
-  assert.ok(clean.f.state.kinds.includes("compact") && writes >= steps.length - 2, `workload writes: ${clean.f.state.kinds}`);
+  assert.ok(clean.f.state.kinds.includes("compact") && writes >= workload.length - 2, `workload writes: ${clean.f.state.kinds}`);
   await clean.c.k.close();
 
   for (let n = 1; n <= writes; n++) {
-    const r = await run(await makeOpen(), n);
+    const r = await run(await makeOpen(), n, workload);
     const kind = r.f.state.failed;
     const where = `${label}, write ${n} (${kind}) failing${r.failure ? ` in "${r.failure.name}"` : ""}`;
     assert.ok(kind, `${where}: the workload made fewer than ${n} writes`);
@@ -126,6 +164,22 @@ test("fileStorage: every failed write leaves exactly the acknowledged state", as
     dirs.push(dir);
     return async () => fileStorage(dir);
   });
+});
+
+test("memoryStorage, live workload: every failed write leaves members and feeds exactly as acknowledged", async () => {
+  const writes = await faultSweep("memory, live", async () => {
+    const inner = memoryStorage();
+    return async () => inner;
+  }, liveSteps);
+  assert.ok(writes >= 15);
+});
+
+test("fileStorage, live workload: every failed write leaves members and feeds exactly as acknowledged", async () => {
+  await faultSweep("file, live", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "kraiter-faults-live-"));
+    dirs.push(dir);
+    return async () => fileStorage(dir);
+  }, liveSteps);
 });
 
 test("a failed compute keeps the previous members, memberCount and computedAt", async () => {

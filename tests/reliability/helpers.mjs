@@ -1,5 +1,6 @@
 // Shared by the reliability suites: a full dump of what a Kraiter holds
-// (every contact, segment and member page, and event counts per name), and a
+// (every contact, segment, member and change page, and event counts per
+// name), and a
 // storage wrapper that fails its Nth write.
 import { KraiterError } from "kraiter-segments";
 
@@ -16,12 +17,16 @@ export async function dump(kraiter, eventNames = ["login", "buy"]) {
   const contacts = await all(kraiter.contacts.list({ limit: 7 }));
   const segments = await all(kraiter.segments.list({ limit: 3 }));
   const members = {};
-  for (const s of segments) members[s.id] = await all(kraiter.segments.listMembers(s.id, { limit: 5 }));
+  const changes = {};
+  for (const s of segments) {
+    members[s.id] = await all(kraiter.segments.listMembers(s.id, { limit: 5 }));
+    changes[s.id] = await all(kraiter.segments.changes(s.id, { limit: 4 }));
+  }
   const events = {};
   for (const name of eventNames) {
     events[name] = (await kraiter.segments.preview([{ field: `events.${name}`, op: "occurred" }], { limit: 100 })).sample.map((m) => m.id);
   }
-  return { contacts, segments, members, events };
+  return { contacts, segments, members, changes, events };
 }
 
 /**

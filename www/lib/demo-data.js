@@ -9,7 +9,8 @@ const FIRST = ["Ada", "Alan", "Grace", "Linus", "Margaret", "Ken", "Barbara", "D
 const LAST = ["Lovelace", "Turing", "Hopper", "Torvalds", "Hamilton", "Thompson", "Liskov", "Ritchie", "Allen", "Dijkstra", "Perlman", "Berners-Lee", "Wilson", "Wirth", "Lamarr", "Rossum"];
 const DOMAINS = ["example.com", "example.org", "mail.test", "acme.test", "initech.test"];
 const TAGS = ["beta", "vip", "churn-risk", "newsletter", "partner", "webinar"];
-const EVENTS = [["login", 55], ["page_view", 25], ["purchase", 8], ["trial_started", 7], ["support_ticket", 5]];
+/** The demo's event names with their weights (the activity simulator tracks the same mix). */
+export const EVENTS = [["login", 55], ["page_view", 25], ["purchase", 8], ["trial_started", 7], ["support_ticket", 5]];
 const DAY = 86_400_000;
 
 /** mulberry32: small, fast, seedable. */
@@ -24,8 +25,8 @@ export function prng(seed) {
   };
 }
 
-const pick = (rand, list) => list[Math.floor(rand() * list.length)];
-function weighted(rand, pairs) {
+export const pick = (rand, list) => list[Math.floor(rand() * list.length)];
+export function weighted(rand, pairs) {
   let r = rand() * pairs.reduce((n, [, w]) => n + w, 0);
   for (const [v, w] of pairs) if ((r -= w) < 0) return v;
   return pairs[0][0];

@@ -1,16 +1,21 @@
-// Saved segments: the list (name, member count, last computation) with
-// compute / edit / delete, and a paged table of the selected segment's
-// members. Computation runs in the worker; the row shows it is running.
-// A member's email opens the explain panel for it and that segment.
+// Saved segments: the list (name, member count, live switch and badge, last
+// computation) with compute / edit / delete, and a paged table of the
+// selected segment's members. Computation runs in the worker; the row shows
+// it is running. A live segment's row follows its changes (applyChange):
+// the count moves at once, then the segment is read again, at most twice a
+// second. A member's email opens the explain panel for it and that segment.
 import { count, h, when } from "./dom.js";
+import { liveBadge } from "./live-badge.js";
 
 const PAGE = 20;
+const REREAD_MS = 500;
 
 /**
  * @param {{ client, onEdit(segment: object): void, onDeleted(id: string): void,
- *   onList(segments: object[]): void, onExplain(member: object, segment: { id, name }): void }} options
+ *   onList(segments: object[]): void, onExplain(member: object, segment: { id, name }): void,
+ *   onSelect(segment: object): void }} options
  */
-export function createSegmentsPanel({ client, onEdit, onDeleted, onList, onExplain }) {
+export function createSegmentsPanel({ client, onEdit, onDeleted, onList, onExplain, onSelect }) {
   const body = document.querySelector("#segment-list tbody");
   const empty = document.getElementById("segments-empty");
   const members = document.getElementById("members");
@@ -20,6 +25,7 @@ export function createSegmentsPanel({ client, onEdit, onDeleted, onList, onExpla
   const next = document.getElementById("members-next");
   const pageLabel = document.getElementById("members-page");
   const computing = new Set();
+  const rereads = new Map(); // segment id → timer of the pending re-read
   let segments = [];
   let selected = null; // { id, name }
   let cursors = [undefined]; // cursor of each page seen; last is the current page's
@@ -33,21 +39,66 @@ export function createSegmentsPanel({ client, onEdit, onDeleted, onList, onExpla
     onList(segments);
   }
 
+  function row(s) {
+    const busy = computing.has(s.id);
+    return h("tr", { class: selected?.id === s.id ? "selected" : null, "data-segment": s.id, "data-live": String(Boolean(s.live)) },
+      h("td", {}, h("button", { type: "button", class: "link", "aria-label": `Show members of ${s.name}`,
+        onclick: () => select(s) }, s.name)),
+      h("td", { class: "num", "data-role": "member-count" }, busy ? "…" : count(s.memberCount)),
+      h("td", { class: "live" },
+        h("input", { type: "checkbox", role: "switch", checked: s.live, "aria-label": `Live: ${s.name}`, "data-focus": `live:${s.id}`,
+          onchange: (e) => setLive(s, e.target.checked) }),
+        liveBadge(s)),
+      h("td", { class: "status" }, busy ? "Computing…" : s.computedAt ? when(s.computedAt) : "Not computed"),
+      h("td", { class: "actions" },
+        h("button", { type: "button", disabled: busy, "aria-label": `Compute ${s.name}`, "data-focus": `compute:${s.id}`, onclick: () => compute(s.id) }, "Compute"),
+        h("button", { type: "button", "aria-label": `Edit rules of ${s.name}`, onclick: () => onEdit(s) }, "Edit"),
+        h("button", { type: "button", class: "danger", "aria-label": `Delete ${s.name}`, onclick: () => remove(s) }, "Delete")));
+  }
+
+  /** Redraws rows, keeping keyboard focus on the control it was on. */
+  function keepingFocus(redraw) {
+    const key = document.activeElement?.dataset?.focus;
+    redraw();
+    if (key) body.querySelector(`[data-focus="${key}"]`)?.focus();
+  }
+
   function render() {
     empty.hidden = segments.length > 0;
-    body.replaceChildren(...segments.map((s) => {
-      const busy = computing.has(s.id);
-      return h("tr", { class: selected?.id === s.id ? "selected" : null, "data-segment": s.id },
-        h("td", {}, h("button", { type: "button", class: "link", "aria-label": `Show members of ${s.name}`,
-          onclick: () => select(s) }, s.name)),
-        h("td", { class: "num", "data-role": "member-count" }, busy ? "…" : count(s.memberCount)),
-        h("td", { class: "status" }, busy ? "Computing…" : s.computedAt ? when(s.computedAt) : "Not computed"),
-        h("td", { class: "actions" },
-          h("button", { type: "button", disabled: busy, "aria-label": `Compute ${s.name}`, onclick: () => compute(s.id) }, "Compute"),
-          h("button", { type: "button", "aria-label": `Edit rules of ${s.name}`, onclick: () => onEdit(s) }, "Edit"),
-          h("button", { type: "button", class: "danger", "aria-label": `Delete ${s.name}`, onclick: () => remove(s) }, "Delete")));
-    }));
+    keepingFocus(() => body.replaceChildren(...segments.map(row)));
   }
+
+  function patch(s) {
+    keepingFocus(() => body.querySelector(`tr[data-segment="${s.id}"]`)?.replaceWith(row(s)));
+  }
+
+  async function setLive(s, live) {
+    await client.segments.update(s.id, { live });
+    await refresh();
+    if (selected?.id === s.id) await loadMembers(cursors.at(-1));
+  }
+
+  /** A change of a segment's membership (from subscribe): the count now, the segment soon. */
+  function applyChange(change) {
+    const s = segments.find((x) => x.id === change.segmentId);
+    if (!s) return;
+    s.memberCount += change.type === "entered" ? 1 : -1;
+    const cell = body.querySelector(`tr[data-segment="${s.id}"] [data-role=member-count]`);
+    if (cell && !computing.has(s.id)) cell.textContent = count(s.memberCount);
+    if (rereads.has(s.id)) return;
+    rereads.set(s.id, setTimeout(async () => {
+      rereads.delete(s.id);
+      const fresh = await client.segments.get(s.id).catch(() => null);
+      const i = segments.findIndex((x) => x.id === s.id);
+      if (!fresh || i < 0) return;
+      segments[i] = fresh;
+      patch(fresh);
+      if (selected?.id === s.id) await loadMembers(cursors.at(-1));
+    }, REREAD_MS));
+  }
+
+  // "next change in 3 minutes" goes stale: reword it now and then.
+  setInterval(() => segments.filter((s) => s.live && s.nextChangeAt).forEach(patch), 15_000);
 
   async function compute(id) {
     computing.add(id);
@@ -69,6 +120,8 @@ export function createSegmentsPanel({ client, onEdit, onDeleted, onList, onExpla
       selected = null;
       members.hidden = true;
     }
+    clearTimeout(rereads.get(s.id));
+    rereads.delete(s.id);
     onDeleted(s.id);
     await refresh();
   }
@@ -80,6 +133,7 @@ export function createSegmentsPanel({ client, onEdit, onDeleted, onList, onExpla
     await loadMembers(undefined);
     members.hidden = false;
     membersHeading.focus();
+    onSelect?.(s);
   }
 
   async function loadMembers(cursor) {
@@ -109,5 +163,5 @@ export function createSegmentsPanel({ client, onEdit, onDeleted, onList, onExpla
     await loadMembers(nextCursor);
   });
 
-  return { refresh, compute, get segments() { return segments; } };
+  return { refresh, compute, applyChange, get segments() { return segments; }, get selected() { return selected; } };
 }
