@@ -12,8 +12,10 @@ import { invalid } from "./errors.js";
  * Each entry:
  * - `name`: `resource.method` of the SDK (and of the Worker proxy's messages).
  * - `cmd`: the engine command, or null for an operation the SDK does itself.
- * - `kind`: "mutation" (queued, logged), "query" (read), or "sdk" (SDK logic
- *   around the engine: compute's queue, waitForCompute).
+ * - `kind`: "mutation" (queued, logged), "query" (read), "sdk" (SDK logic
+ *   around the engine: compute's queue, waitForCompute), or "worker" (an
+ *   operation of the Worker's tenant object itself, such as webhooks: no
+ *   engine command, no SDK method, so always `sdk: false`).
  * - `args`: the SDK method's parameters, which say how they become engine input:
  *   `input` / `records` (the argument itself), `id` (`{ id }`), `patch` (merged
  *   with the id; a non-object patch becomes `{ [patchKey]: patch }`), `params`
@@ -22,7 +24,8 @@ import { invalid } from "./errors.js";
  * - `local: true`: an SDK method that the Web Worker proxy implements on the
  *   page's side (subscribe: callbacks cannot be posted).
  * - `sdk: false`: a REST route only (a second route of an SDK method, such as
- *   explain by saved segment id); no SDK or proxy method of its own.
+ *   explain by saved segment id, or a "worker" operation); no SDK or proxy
+ *   method of its own.
  * - `rest`: the REST route. `body`: "object" or "array" (the body is the engine
  *   input), absent for none. `query`: the query parameters it takes, in
  *   QUERY_PARAMS. `when`: the query parameter that selects this operation on a
@@ -115,6 +118,23 @@ export const COMMANDS = [
     name: "events.import", cmd: "events.import", kind: "mutation", args: ["records"],
     rest: { method: "POST", path: "/api/events/import", body: "array", status: 200 },
   },
+  // Webhooks live in the tenant object (js/worker/webhooks.js), not in the engine or the SDK.
+  {
+    name: "webhooks.create", cmd: null, kind: "worker", args: [], sdk: false,
+    rest: { method: "POST", path: "/api/webhooks", body: "object", status: 201 },
+  },
+  {
+    name: "webhooks.list", cmd: null, kind: "worker", args: [], sdk: false, paged: true,
+    rest: { method: "GET", path: "/api/webhooks", query: ["limit", "cursor"], status: 200 },
+  },
+  {
+    name: "webhooks.get", cmd: null, kind: "worker", args: [], sdk: false,
+    rest: { method: "GET", path: "/api/webhooks/:id", status: 200 },
+  },
+  {
+    name: "webhooks.delete", cmd: null, kind: "worker", args: [], sdk: false,
+    rest: { method: "DELETE", path: "/api/webhooks/:id", status: 204 },
+  },
 ];
 
 for (const c of COMMANDS) {
@@ -129,8 +149,8 @@ export const COMMAND = Object.freeze(Object.fromEntries(COMMANDS.map((c) => [c.n
 /** The SDK methods, as "resource.method": what the Web Worker proxy may call. */
 export const SDK_METHODS = Object.freeze(COMMANDS.filter((c) => c.sdk !== false && !c.local).map((c) => c.name));
 
-/** The three SDK resources, in order. */
-export const RESOURCES = Object.freeze([...new Set(COMMANDS.map((c) => c.resource))]);
+/** The three SDK resources, in order (webhooks are the Worker's own, not the SDK's). */
+export const RESOURCES = Object.freeze([...new Set(COMMANDS.filter((c) => c.sdk !== false).map((c) => c.resource))]);
 
 /**
  * Query parameters of the REST routes, with what the Worker accepts: `limit`

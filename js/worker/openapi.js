@@ -46,6 +46,18 @@ if (OP_CLASSES.flatMap(([, ops]) => ops).length + spellingsOf(EVENT_OP_NAMES).le
   throw new Error("openapi.js: an op of js/rule-ops.js is in no condition class");
 }
 
+/** A webhook as answered: with its secret only in the create's answer. */
+function webhook(withSecret) {
+  const properties = {
+    id: id("whk"),
+    url: { type: "string" },
+    segmentIds: { type: ["array", "null"], items: id("seg"), description: "null: every segment." },
+    ...(withSecret && { secret: { type: "string", pattern: "^[0-9a-f]{64}$", description: "The key of the `Kraiter-Signature` HMAC; answered only here, never again." } }),
+    createdAt: ISO,
+  };
+  return { type: "object", additionalProperties: false, required: Object.keys(properties), properties };
+}
+
 const schemas = {
   Error: {
     type: "object",
@@ -359,6 +371,37 @@ const schemas = {
     additionalProperties: true,
   },
   EventImport: { type: "array", items: ref("EventInput"), description: "All or nothing." },
+  WebhookCreate: {
+    type: "object",
+    additionalProperties: false,
+    required: ["url"],
+    properties: {
+      url: {
+        type: "string",
+        format: "uri",
+        maxLength: 2048,
+        description: "Where changes are POSTed: `https:`, or `http:` to a loopback address (`localhost`, `127.0.0.0/8`, `[::1]`); no credentials in it.",
+      },
+      segmentIds: {
+        type: ["array", "null"],
+        minItems: 1,
+        maxItems: 100,
+        uniqueItems: true,
+        items: id("seg"),
+        description: "Saved segments whose changes the webhook receives; left out or null: every segment, later ones included.",
+      },
+    },
+  },
+  Webhook: webhook(false),
+  WebhookCreated: webhook(true),
+  WebhookPage: page("Webhook"),
+  WebhookBatch: {
+    type: "object",
+    additionalProperties: false,
+    required: ["data"],
+    description: "A receiver drops a change whose `id` it has seen (ids increase across the tenant's segments).",
+    properties: { data: { type: "array", minItems: 1, maxItems: 100, items: ref("Change"), description: "One segment's changes, in feed order." } },
+  },
   EventImportResult: {
     type: "object",
     additionalProperties: false,
@@ -413,14 +456,23 @@ const DOCS = {
     summary: "Import events, all or nothing", body: "EventImport", answer: "EventImportResult",
     example: [{ name: "purchase_completed", email: "bob@example.com", properties: { amount: 49 }, timestamp: "2025-09-14T09:30:00.000Z" }],
   },
+  "webhooks.create": {
+    summary: "Create a webhook: segment changes recorded from now on are POSTed to its url",
+    description: "The answer holds the signing `secret`, the only time it is given. Deliveries are described under `webhooks` (segmentChanges).",
+    body: "WebhookCreate", answer: "WebhookCreated", errors: [409], links: "webhook",
+    example: { url: "https://hooks.example.com/kraiter" },
+  },
+  "webhooks.list": { summary: "List webhooks, in creation order (no secrets)", answer: "WebhookPage" },
+  "webhooks.get": { summary: "Get a webhook (no secret)", answer: "Webhook", errors: [404] },
+  "webhooks.delete": { summary: "Delete a webhook; nothing more is delivered to it", errors: [404] },
 };
 
 const ERRORS = {
   400: "VALIDATION_ERROR: invalid input (`details` points into it), malformed JSON, a body of the wrong shape, or a bad, unknown or repeated query parameter",
   401: "UNAUTHORISED: no `Authorization: Bearer` key, or an unknown one",
-  404: "NOT_FOUND: no such segment or contact (or no such route)",
+  404: "NOT_FOUND: no such segment, contact or webhook (or no such route)",
   405: "METHOD_NOT_ALLOWED: the path exists but not with this method; `Allow` lists the methods that do",
-  409: "CONFLICT: a contact with that email (case-insensitive) exists",
+  409: "CONFLICT: a contact with that email (case-insensitive) exists, or the tenant has its 100 webhooks",
   413: `PAYLOAD_TOO_LARGE: a request body over ${MAX_BODY_BYTES} bytes`,
   500: "STORAGE_ERROR (storage failed; nothing was kept) or INTERNAL_ERROR",
 };
@@ -434,10 +486,14 @@ const errorResponse = (status, head) => {
 };
 
 /** OpenAPI links from a create to the operations on what it created (stateful testing follows them). */
+const LINKS = {
+  segment: ["segments.get", "segments.get.head", "segments.update", "segments.delete", "segments.listMembers", "segments.listMembers.head", "segments.compute"],
+  contact: ["contacts.get", "contacts.get.head", "contacts.update", "contacts.delete"],
+  webhook: ["webhooks.get", "webhooks.get.head", "webhooks.delete"],
+};
+
 function links(kind) {
-  const ops = kind === "segment"
-    ? ["segments.get", "segments.get.head", "segments.update", "segments.delete", "segments.listMembers", "segments.listMembers.head", "segments.compute"]
-    : ["contacts.get", "contacts.get.head", "contacts.update", "contacts.delete"];
+  const ops = LINKS[kind];
   const linkName = (op) => op.split(".").slice(1).map((w) => w[0].toUpperCase() + w.slice(1)).join("");
   return Object.fromEntries(ops.map((op) => [linkName(op), {
     operationId: op,
@@ -480,6 +536,25 @@ function operation(command, docs, head) {
   return op;
 }
 
+/** What a webhook's url receives (OpenAPI 3.1 `webhooks`; README.md "Webhooks"). */
+const DELIVERY = {
+  post: {
+    operationId: "webhooks.delivery",
+    summary: "A batch of one segment's changes, sent to a webhook's url",
+    description: "At least once: a batch that is not answered 2xx within 10 s is sent again (back-off from 30 s, doubling, at most an hour apart, for 24 h). Drop a change whose `id` you have seen. A segment's changes never arrive out of order.",
+    tags: ["webhooks"],
+    parameters: [{
+      name: "Kraiter-Signature",
+      in: "header",
+      required: true,
+      schema: { type: "string", pattern: "^t=\\d+,v1=[0-9a-f]{64}$" },
+      description: "`t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\" keyed with the webhook's secret>`.",
+    }],
+    requestBody: { required: true, content: { "application/json": { schema: ref("WebhookBatch") } } },
+    responses: { "2XX": { description: "Acknowledged: the batch is not sent again" }, default: { description: "Anything else (or no answer within 10 s): sent again later" } },
+  },
+};
+
 function build() {
   const paths = {};
   for (const command of COMMANDS) {
@@ -506,12 +581,13 @@ function build() {
     info: {
       title: "Kraiter Segments REST API",
       version: "0.1.0",
-      description: "Segments, contacts and events of one tenant (one API key). Every route but this document needs `Authorization: Bearer <key>`. Bodies are JSON, at most 1 MB. Every failure is the `Error` envelope. HEAD answers wherever GET does (same status and headers, no body); OPTIONS answers CORS preflights for the origins in KRAITER_CORS_ORIGINS. A query parameter a route does not list, or one given twice, is a 400. See README.md.",
+      description: "Segments, contacts, events and webhooks of one tenant (one API key). Every route but this document needs `Authorization: Bearer <key>`. Bodies are JSON, at most 1 MB. Every failure is the `Error` envelope. HEAD answers wherever GET does (same status and headers, no body); OPTIONS answers CORS preflights for the origins in KRAITER_CORS_ORIGINS. A query parameter a route does not list, or one given twice, is a 400. See README.md.",
     },
     servers: [{ url: "/" }],
     security: [{ bearer: [] }],
-    tags: [{ name: "segments" }, { name: "contacts" }, { name: "events" }],
+    tags: [{ name: "segments" }, { name: "contacts" }, { name: "events" }, { name: "webhooks" }],
     paths,
+    webhooks: { segmentChanges: DELIVERY },
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "An API key from KRAITER_API_KEYS" } },
       schemas,

@@ -29,8 +29,13 @@ test("every table entry is well formed, and names one engine command or SDK logi
   for (const c of COMMANDS) {
     assert.ok(!names.has(c.name), `${c.name} twice`);
     names.add(c.name);
-    assert.ok(["mutation", "query", "sdk"].includes(c.kind), c.name);
-    if (c.kind !== "sdk") assert.equal(typeof c.cmd, "string", c.name);
+    assert.ok(["mutation", "query", "sdk", "worker"].includes(c.kind), c.name);
+    if (c.kind === "mutation" || c.kind === "query") assert.equal(typeof c.cmd, "string", c.name);
+    if (c.kind === "worker") {
+      // The tenant object's own operations (webhooks): a route, no engine command, no SDK method.
+      assert.ok(c.rest && c.cmd === null && c.sdk === false, `${c.name}: a worker operation is a route only`);
+      assert.ok(!RESOURCES.includes(c.resource), `${c.name}: its resource is not an SDK resource`);
+    }
     if (c.rest) {
       assert.match(c.rest.path, /^\/api\//);
       assert.ok([200, 201, 202, 204].includes(c.rest.status), c.name);
@@ -39,7 +44,7 @@ test("every table entry is well formed, and names one engine command or SDK logi
     }
   }
   assert.deepEqual(SDK_METHODS, COMMANDS.filter((c) => c.sdk !== false && !c.local).map((c) => c.name));
-  for (const c of COMMANDS.filter((c) => c.sdk === false)) {
+  for (const c of COMMANDS.filter((c) => c.sdk === false && c.kind !== "worker")) {
     assert.ok(c.rest, `${c.name}: a REST-only entry has a route`);
     assert.ok(COMMANDS.some((o) => o !== c && o.cmd === c.cmd && o.sdk !== false), `${c.name}: its engine command has an SDK method`);
   }

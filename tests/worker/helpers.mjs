@@ -18,7 +18,7 @@ export function tempDir(label) {
  * (fixtures/tenant-harness.js): the same code plus hooks to look inside.
  */
 export function harnessOptions(options) {
-  const o = workerOptions({ ...options, scriptPath: join(ROOT, "tests/worker/fixtures/tenant-harness.js") });
+  const o = workerOptions({ outbound: "none", ...options, scriptPath: join(ROOT, "tests/worker/fixtures/tenant-harness.js") });
   o.durableObjects = { TENANTS: { className: "TenantObjectHarness", useSQLite: true } };
   return o;
 }
@@ -41,9 +41,13 @@ export function ready(mf, ms = 45_000) {
 /**
  * Starts the Worker; `restart()` disposes workerd and starts it again on the
  * same storage. `harness: true` runs it with the hooks of harnessOptions.
+ * Its own fetches (webhook deliveries) reach nothing unless `outbound:
+ * "loopback"` lets them reach 127.0.0.0/8: tests never send beyond the machine.
  */
-export async function startWorker({ harness = false, ...options }) {
-  const build = () => (harness ? harnessOptions(options) : workerOptions(options));
+export async function startWorker({ harness = false, outbound = "none", miniflare = {}, ...options }) {
+  options.outbound = outbound;
+  // `miniflare`: more Miniflare options as they are (handleRuntimeStdio to read the Worker's console).
+  const build = () => ({ ...(harness ? harnessOptions(options) : workerOptions(options)), ...miniflare });
   let mf = new Miniflare(build());
   let disposing = null;
   await ready(mf);

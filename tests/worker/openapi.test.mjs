@@ -52,7 +52,7 @@ test("every $ref resolves, and bodies and answers reject unknown keys", () => {
     const name = ref.replace("#/components/schemas/", "");
     assert.ok(OPENAPI.components.schemas[name], `${ref} resolves`);
   }
-  for (const name of ["SegmentCreate", "SegmentUpdate", "PreviewRequest", "ContactCreate", "ContactUpdate", "EventInput", "Group", "Condition.equality", "Segment", "Contact", "Event", "Member", "Error"]) {
+  for (const name of ["SegmentCreate", "SegmentUpdate", "PreviewRequest", "ContactCreate", "ContactUpdate", "EventInput", "Group", "Condition.equality", "Segment", "Contact", "Event", "Member", "Error", "WebhookCreate", "Webhook", "WebhookCreated", "WebhookPage", "Change", "WebhookBatch"]) {
     assert.equal(OPENAPI.components.schemas[name].additionalProperties, false, name);
   }
 });
