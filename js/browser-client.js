@@ -112,10 +112,17 @@ class WorkerKraiter {
     };
   }
 
-  #receive({ id, ok, error, progress, change }) {
-    if (change) {
-      for (const l of [...this.#listeners]) {
-        if (l.id === "*" || l.id === change.segmentId) l.listener(change);
+  #receive({ id, ok, error, progress, changes }) {
+    if (changes) {
+      for (const change of changes) {
+        for (const l of [...this.#listeners]) {
+          if (l.id !== "*" && l.id !== change.segmentId) continue;
+          try {
+            l.listener(change);
+          } catch (e) {
+            console.error("kraiter-segments: a change subscriber threw", e); // the others still hear of it
+          }
+        }
       }
       return;
     }

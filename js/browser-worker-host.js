@@ -26,8 +26,19 @@ export function serveKraiter({ tasks = {} } = {}, scope = self) {
     // while another tab has it, opening waits and the page is told.
     const onWaiting = () => reply(id, { progress: { waitingForOtherTab: true } });
     kraiter = await openKraiter({ storageName, now, onWaiting });
-    // Every change goes to the page, which has the subscribers.
-    kraiter.segments.subscribe("*", (change) => scope.postMessage({ change }));
+    // Every change goes to the page, which has the subscribers: one message
+    // per burst (a big import's changes arrive in one turn), in feed order.
+    let burst = null;
+    kraiter.segments.subscribe("*", (change) => {
+      if (burst === null) {
+        burst = [];
+        queueMicrotask(() => {
+          scope.postMessage({ changes: burst });
+          burst = null;
+        });
+      }
+      burst.push(change);
+    });
     opened = { storageName, now };
     return null;
   }

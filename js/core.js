@@ -23,6 +23,12 @@ const COMPACT_FACTOR = 2;
  */
 const IDLE_MS = 1000;
 const IDLE_COMPACT_BYTES = 1 << 20;
+/**
+ * Timer wakes for live segments are at least this far apart, so a tenant
+ * whose members change every few milliseconds with time applies them in
+ * batches (each change still within a second of falling due).
+ */
+const WAKE_GAP_MS = 500;
 
 /** What went wrong, in words, whatever was thrown (a core error object, an Error, a wasm trap). */
 function reason(e) {
@@ -54,6 +60,8 @@ export class Core {
   /** When live segments next need the clock applied (epoch ms), or null. */
   #wakeAt = null;
   #wakeTimer = null;
+  /** performance.now() of the last timer wake: wakes are at least WAKE_GAP_MS apart. */
+  #lastWake = -Infinity;
   /** Change listeners: called with each Change after its command is durable. */
   #listeners = new Set();
 
@@ -201,12 +209,13 @@ export class Core {
     if (this.#closed || this.#wakeAt === null) return;
     let delay;
     try {
-      delay = Math.max(0, this.#wakeAt - this.now());
+      delay = Math.max(0, this.#wakeAt - this.now(), this.#lastWake + WAKE_GAP_MS - performance.now());
     } catch {
       return; // a broken clock is reported by the next call that reads it
     }
     this.#wakeTimer = setTimeout(() => {
       this.#wakeTimer = null;
+      this.#lastWake = performance.now();
       this.applyDue().catch((e) => console.error("kraiter-segments: applying time-driven changes failed", e)).finally(() => {
         if (this.#wakeTimer === null) this.#scheduleWake();
       });

@@ -7,6 +7,7 @@
 //! event index's per-contact order (`NameIndex::each_of_contact`).
 
 use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -14,10 +15,50 @@ use super::event_conditions::{empty_value, is_distinct_scalar, number_of, Accumu
 use super::{Data, Verdicts, MAX_REF_DEPTH};
 use crate::engine::events::{Ev, NameIndex};
 use crate::engine::matcher::{Prepared, View};
-use crate::rules::{Agg, Condition, Field, Node, Op};
+use crate::rules::{Agg, Condition, Field, Node, Op, Operand};
 
-struct One<'a> {
+/// Evaluates rules contact by contact against one state, keeping each
+/// condition's prepared operand (an `in` list's hash set, a lower-cased
+/// text) across calls: a time scan asks about thousands of contacts.
+pub struct Evaluator<'a> {
     data: Data<'a>,
+    prepared: RefCell<HashMap<*const Condition, Rc<Prepared<'a>>>>,
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(data: Data<'a>) -> Self {
+        Evaluator { data, prepared: RefCell::default() }
+    }
+
+    /// Is contact `slot` a member of `root` at `now`? (Never, if it is deleted.)
+    pub fn holds(&self, root: &'a Node, slot: usize, now: i64) -> bool {
+        if !self.data.contacts.is_alive(slot) {
+            return false;
+        }
+        let cx = One { ev: self, slot, now, memo: RefCell::default(), depth: Cell::new(0) };
+        node(root, &cx)
+    }
+
+    /// `f` of the condition's prepared operand at `now` (relative dates
+    /// are prepared afresh: they move with `now`).
+    fn with<R>(&self, c: &'a Condition, now: i64, f: impl FnOnce(&Prepared) -> R) -> R {
+        if matches!(c.operand, Operand::RelDate(_)) {
+            let operand = c.operand.at(now);
+            return f(&Prepared::new(c.op, &operand));
+        }
+        let key: *const Condition = c;
+        let cached = self.prepared.borrow().get(&key).cloned();
+        let p = cached.unwrap_or_else(|| {
+            let p = Rc::new(Prepared::new(c.op, &c.operand));
+            self.prepared.borrow_mut().insert(key, p.clone());
+            p
+        });
+        f(&p)
+    }
+}
+
+struct One<'e, 'a> {
+    ev: &'e Evaluator<'a>,
     slot: usize,
     now: i64,
     /// Referenced segments' verdicts on this contact, by id.
@@ -27,14 +68,10 @@ struct One<'a> {
 
 /// Is contact `slot` a member of `root` at `now`? (Never, if it is deleted.)
 pub fn holds(root: &Node, data: Data<'_>, slot: usize, now: i64) -> bool {
-    if !data.contacts.is_alive(slot) {
-        return false;
-    }
-    let cx = One { data, slot, now, memo: RefCell::default(), depth: Cell::new(0) };
-    node(root, &cx)
+    Evaluator::new(data).holds(root, slot, now)
 }
 
-fn node(n: &Node, cx: &One) -> bool {
+fn node<'a>(n: &'a Node, cx: &One<'_, 'a>) -> bool {
     match n {
         Node::Cond(c) => condition(c, cx),
         Node::Not(inner) => !node(inner, cx),
@@ -48,7 +85,8 @@ fn referenced(id: u128, cx: &One) -> bool {
     if let Some(&b) = cx.memo.borrow().get(&id) {
         return b;
     }
-    let rules = cx.data.segments.find(id).and_then(|i| cx.data.segments.get(i).rules.as_ref());
+    let segments = cx.ev.data.segments;
+    let rules = segments.find(id).and_then(|i| segments.get(i).rules.as_ref());
     let b = match rules {
         Some(r) if cx.depth.get() < MAX_REF_DEPTH => {
             cx.depth.set(cx.depth.get() + 1);
@@ -62,30 +100,28 @@ fn referenced(id: u128, cx: &One) -> bool {
     b
 }
 
-fn condition(c: &Condition, cx: &One) -> bool {
-    let contacts = cx.data.contacts;
+fn condition<'a>(c: &'a Condition, cx: &One<'_, 'a>) -> bool {
+    let contacts = cx.ev.data.contacts;
     let s = cx.slot;
     if let Field::Event(name) = &c.field {
-        let found = occurred(c, cx.data.events.list(name), s as u32, cx.now);
+        let found = occurred(c, cx.ev.data.events.list(name), s as u32, cx.now, cx.ev);
         return found != (c.op == Op::NotOccurred);
     }
-    let operand = c.operand.at(cx.now);
-    let p = Prepared::new(c.op, &operand);
-    match &c.field {
+    cx.ev.with(c, cx.now, |p| match &c.field {
         Field::Property(key) => match contacts.column(key) {
             None => p.matches(View::Absent),
-            Some(col) => Verdicts::new(&p, &col.dict).of(col.codes.get(s).copied().unwrap_or(0)),
+            Some(col) => Verdicts::new(p, &col.dict).of(col.codes.get(s).copied().unwrap_or(0)),
         },
         Field::Email => p.matches(View::Str(contacts.email(s))),
         Field::CreatedAt => p.matches(View::Date(contacts.created_at(s))),
         Field::UpdatedAt => p.matches(View::Date(contacts.updated_at(s))),
         Field::Suppressed => p.matches(View::Bool(contacts.is_suppressed(s))),
         Field::Event(_) => false,
-    }
+    })
 }
 
 /// The `occurred` form of an event condition for one contact.
-fn occurred(c: &Condition, l: Option<&NameIndex>, slot: u32, now: i64) -> bool {
+fn occurred<'a>(c: &'a Condition, l: Option<&NameIndex>, slot: u32, now: i64, ev: &Evaluator<'a>) -> bool {
     let Some(l) = l else {
         return c.having.as_ref().is_some_and(|h| h.test(empty_value(h.agg)));
     };
@@ -93,7 +129,7 @@ fn occurred(c: &Condition, l: Option<&NameIndex>, slot: u32, now: i64) -> bool {
     let inside = |t: i64| window.is_none_or(|(lo, hi)| lo <= t && t <= hi);
     let mut matching: Vec<Ev> = Vec::new();
     l.each_of_contact(slot, |e| {
-        if inside(l.time(e)) && c.filter.as_deref().is_none_or(|f| passes(f, l, e, now)) {
+        if inside(l.time(e)) && c.filter.as_deref().is_none_or(|f| passes(f, l, e, now, ev)) {
             matching.push(e);
         }
     });
@@ -123,19 +159,17 @@ fn occurred(c: &Condition, l: Option<&NameIndex>, slot: u32, now: i64) -> bool {
 }
 
 /// A `where` tree on one event's own properties.
-fn passes(n: &Node, l: &NameIndex, e: Ev, now: i64) -> bool {
+fn passes<'a>(n: &'a Node, l: &NameIndex, e: Ev, now: i64, ev: &Evaluator<'a>) -> bool {
     match n {
-        Node::Group { any: true, children } => children.iter().any(|c| passes(c, l, e, now)),
-        Node::Group { any: false, children } => children.iter().all(|c| passes(c, l, e, now)),
-        Node::Not(inner) => !passes(inner, l, e, now),
+        Node::Group { any: true, children } => children.iter().any(|c| passes(c, l, e, now, ev)),
+        Node::Group { any: false, children } => children.iter().all(|c| passes(c, l, e, now, ev)),
+        Node::Not(inner) => !passes(inner, l, e, now, ev),
         Node::Cond(c) => {
             let Field::Property(key) = &c.field else { return false };
-            let operand = c.operand.at(now);
-            let p = Prepared::new(c.op, &operand);
-            match l.column(key) {
+            ev.with(c, now, |p| match l.column(key) {
                 None => p.matches(View::Absent),
-                Some(col) => Verdicts::new(&p, &col.dict).of(col.code(e)),
-            }
+                Some(col) => Verdicts::new(p, &col.dict).of(col.code(e)),
+            })
         }
         // Parsing allows no segment references inside a `where`.
         Node::Segments { .. } => false,

@@ -19,11 +19,12 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use crate::engine::eval::one::holds;
+use crate::engine::eval::one::Evaluator;
 use crate::engine::eval::Data;
 use crate::engine::events::{Ev, NameIndex};
 use crate::engine::segments::Next;
 use crate::rules::{Bound, Condition, Field, Node, Operand, Window};
+use crate::time::MAX_MS;
 use crate::zone::Zone;
 
 /// Candidates re-evaluated before the scan gives up and reports the next
@@ -44,11 +45,14 @@ enum Crossing<'a> {
 }
 
 impl Crossing<'_> {
+    /// The instant, if it is one an ISO timestamp can show (a change past
+    /// year 9999 never happens, as far as anyone can be told).
     fn at(self, t: i64) -> Option<i64> {
-        match self {
-            Crossing::Plus(k) => t.checked_add(k),
-            Crossing::Days(z, d) => Some(z.start_of_day(z.local_day(t).checked_add(d)?)),
-        }
+        let x = match self {
+            Crossing::Plus(k) => t.checked_add(k)?,
+            Crossing::Days(z, d) => z.start_of_day(z.local_day(t).checked_add(d)?),
+        };
+        (x <= MAX_MS).then_some(x)
     }
 }
 
@@ -155,7 +159,7 @@ fn window<'a>(name: &'a str, c: &'a Condition, t0: i64) -> Option<Atom<'a>> {
 fn date_crossings(date: i64, off: i64, t0: i64, mut push: impl FnMut(i64)) {
     if let Some(x) = date.checked_sub(off) {
         for t in [x, x.saturating_add(1)] {
-            if t > t0 {
+            if t > t0 && t <= MAX_MS {
                 push(t);
             }
         }
@@ -220,7 +224,7 @@ fn contact_candidates(atoms: &[Atom], data: Data, slot: usize, t0: i64) -> Vec<i
 
 /// When contact `slot`'s verdict on `root` first differs from `member`
 /// after `t0`: `(instant, exact)`, or `None` if it never does.
-pub fn next_flip(root: &Node, data: Data, slot: usize, t0: i64, member: bool) -> Option<(i64, bool)> {
+pub fn next_flip<'a>(root: &'a Node, ev: &Evaluator<'a>, data: Data<'a>, slot: usize, t0: i64, member: bool) -> Option<(i64, bool)> {
     if !data.contacts.is_alive(slot) {
         return None;
     }
@@ -232,7 +236,7 @@ pub fn next_flip(root: &Node, data: Data, slot: usize, t0: i64, member: bool) ->
         if k == MAX_CHECKS_ONE {
             return Some((t, false));
         }
-        if holds(root, data, slot, t) != member {
+        if ev.holds(root, slot, t) != member {
             return Some((t, true));
         }
     }
@@ -351,8 +355,9 @@ impl<'a> Stream<'a> {
 
 /// The next instant after `t0` at which `root`'s members (`members`,
 /// sorted slots) change with no new data.
-pub fn next_change(root: &Node, data: Data, members: &[u32], t0: i64) -> Next {
+pub fn next_change<'a>(root: &'a Node, data: Data<'a>, members: &[u32], t0: i64) -> Next {
     let atoms = atoms(root, data, t0);
+    let ev = Evaluator::new(data);
     if atoms.is_empty() {
         return Next { at: None, exact: true, only: None };
     }
@@ -374,7 +379,7 @@ pub fn next_change(root: &Node, data: Data, members: &[u32], t0: i64) -> Next {
         let mut flips = 0;
         let mut only = None;
         for &s in &group {
-            if holds(root, data, s as usize, t) != members.binary_search(&s).is_ok() {
+            if ev.holds(root, s as usize, t) != members.binary_search(&s).is_ok() {
                 flips += 1;
                 only = Some(s);
             }

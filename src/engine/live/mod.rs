@@ -15,7 +15,7 @@ pub mod clock;
 mod deps;
 
 use super::eval::evaluate;
-use super::eval::one::holds;
+use super::eval::one::Evaluator;
 use super::feed::{Cause, Change, Kind};
 use super::segments::{Next, Segment};
 use super::snapshot::Store;
@@ -127,11 +127,12 @@ fn verdicts(store: &Store, i: usize, slots: &[u32], now: i64, flips: bool) -> Ve
     let seg = store.segments.get(i);
     let Some(r) = &seg.rules else { return Vec::new() };
     let data = store.data();
+    let ev = Evaluator::new(data);
     slots
         .iter()
         .map(|&s| {
-            let want = holds(&r.root, data, s as usize, now);
-            let flip = if flips { clock::next_flip(&r.root, data, s as usize, now, want) } else { None };
+            let want = ev.holds(&r.root, s as usize, now);
+            let flip = if flips { clock::next_flip(&r.root, &ev, data, s as usize, now, want) } else { None };
             (s, want, flip)
         })
         .collect()
