@@ -18,7 +18,7 @@ async function bench(flags) {
   const dir = mkdtempSync(join(tmpdir(), "kraiter-bench-"));
   const out = join(dir, "results.json");
   try {
-    const args = ["--expose-gc", "bench/run.mjs", ...flags, "--runs", "1", "--import-runs", "1", "--out", out];
+    const args = ["--expose-gc", "bench/run.mjs", ...flags, "--runs", "1", "--import-runs", "1", "--skip-live", "--out", out];
     const { code, stdout, stderr } = await new Promise((done) => {
       execFile(process.execPath, args, { cwd: root, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
         done({ code: err ? (err.code ?? 1) : 0, stdout, stderr }),
@@ -87,4 +87,24 @@ test("the agreement guard names a disagreement", async () => {
   const byId = checkAgreement({ a: { s: same }, b: { s: same } }, shapes, { limit: 10, reference, members }).join("\n");
   assert.match(byId, /s: b members differ from the reference: 1 missing \(3\), 1 extra \(0\)/);
   assert.doesNotMatch(byId, /s: a members/);
+});
+
+test("the live-segment bench runs at a small size and reports every figure", { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "kraiter-bench-live-"));
+  const out = join(dir, "live.json");
+  try {
+    const args = ["--expose-gc", "bench/live.mjs", "--contacts", "2000", "--events", "10000", "--tracks", "21", "--counts", "1,5", "--out", out];
+    const { code, stdout, stderr } = await new Promise((done) => {
+      execFile(process.execPath, args, { cwd: root, maxBuffer: 16 << 20 }, (err, stdout, stderr) => done({ code: err ? (err.code ?? 1) : 0, stdout, stderr }));
+    });
+    assert.equal(code, 0, `live bench failed:\n${stdout}\n${stderr}`);
+    const r = JSON.parse(readFileSync(out, "utf8"));
+    for (const k of ["none", "1", "5"]) assert.ok(r.track[k] > 0, `track ${k}`);
+    assert.ok(r.live.length >= 5 && r.live.every((l) => l.makeLiveMs > 0));
+    assert.ok(Object.keys(r.nextChange).length >= 5);
+    assert.ok(r.feed.retainedChanges > 0);
+    assert.match(stdout, /events\.track, +5 live segments/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
