@@ -141,6 +141,29 @@ export function storageContract(label, factory) {
       await s.close();
     });
 
+    test("a live segment's members and change feed come back on reopening", async () => {
+      const { Kraiter } = await import("kraiter-segments");
+      const name = fresh();
+      const clock = { now: Date.parse("2025-09-15T10:00:00.000Z") };
+      const open = async () => Kraiter.open({ storage: await factory.open(name), now: () => clock.now });
+      const read = async (k, id) => ({
+        segment: await k.segments.get(id),
+        members: (await k.segments.listMembers(id, { limit: 100 })).data,
+        changes: (await k.segments.changes(id, { limit: 100 })).data,
+      });
+      let k = await open();
+      const s = await k.segments.create({ name: "Recent", live: true, rules: [{ field: "events.login", op: "occurred", within: "1h" }] });
+      await k.events.track({ name: "login", email: "a@x.io" });
+      await k.events.track({ name: "login", email: "b@x.io", timestamp: clock.now - 30 * 60_000 });
+      clock.now += 45 * 60_000; // b's login leaves the window
+      const want = await read(k, s.id);
+      assert.deepEqual(want.changes.map((c) => `${c.email} ${c.type} ${c.cause}`), ["a@x.io entered event", "b@x.io entered event", "b@x.io left time"]);
+      await k.close();
+      k = await open();
+      assert.deepEqual(await read(k, s.id), want);
+      await k.close();
+    });
+
     test("storages with different names do not share data", async () => {
       const a = await factory.open(fresh());
       const b = await factory.open(fresh());

@@ -22,7 +22,17 @@ test("a 0.1.0 snapshot and log reopen with every segment, contact, member and pr
   cpSync(new URL("file-storage", fixture), dir, { recursive: true });
   const k = await Kraiter.open({ storage: fileStorage(dir), now: () => expected.now });
   const segments = (await k.segments.list({ limit: 100 })).data;
-  assert.deepEqual(segments.map((s) => without(s, "status")), expected.segments);
+  assert.deepEqual(segments.map((s) => without(s, "status", "live", "nextChangeAt")), expected.segments);
+  assert.ok(segments.every((s) => s.live === false && s.nextChangeAt === null), "0.1.0 segments are not live");
+  // 0.1.0 kept no feed: a segment's feed holds only what replaying the log recorded (its computes, its contact deletes).
+  for (const s of segments) {
+    const ids = [];
+    for await (const c of await k.segments.changes(s.id, { limit: 100 })) {
+      assert.ok(["compute", "contact"].includes(c.cause), `${s.name}: ${c.cause}`);
+      ids.push(c.id);
+    }
+    assert.deepEqual(ids, [...ids].sort(), `${s.name}: the feed is in id order`);
+  }
   assert.deepEqual(segments.map((s) => s.status), expected.segments.map((s) => (s.computedAt ? "ready" : "new")));
   for (const [id, members] of Object.entries(expected.members)) {
     assert.deepEqual((await k.segments.listMembers(id, { limit: 100 })).data, members);
