@@ -142,8 +142,7 @@ fn occurred<'a>(c: &'a Condition, l: Option<&NameIndex>, slot: u32, now: i64, ev
         (Agg::Distinct, Some(col)) => {
             let mut codes: Vec<u32> =
                 matching.iter().map(|&e| col.code(e)).filter(|&k| col.dict.get(k).is_some_and(is_distinct_scalar)).collect();
-            codes.sort_unstable();
-            codes.dedup();
+            crate::engine::live::clock::sort_dedup(&mut codes);
             codes.iter().for_each(|_| acc.distinct(0));
         }
         (_, Some(col)) => {

@@ -176,7 +176,7 @@ fn date_of(dict: &crate::engine::value::Dict, code: u32) -> Option<i64> {
 
 /// The candidate instants after `t0` of one contact, ascending, distinct.
 fn contact_candidates(atoms: &[Atom], data: Data, slot: usize, t0: i64) -> Vec<i64> {
-    let mut out = Vec::new();
+    let mut out: Vec<i64> = Vec::new();
     let s = slot as u32;
     for a in atoms {
         match a {
@@ -217,9 +217,22 @@ fn contact_candidates(atoms: &[Atom], data: Data, slot: usize, t0: i64) -> Vec<i
             }
         }
     }
-    out.sort_unstable();
-    out.dedup();
-    out
+    // Sorted as (instant, slot) pairs: one sort routine in the wasm for both.
+    let mut pairs: Vec<(i64, u32)> = out.into_iter().map(|t| (t, 0)).collect();
+    sort_pairs(&mut pairs);
+    pairs.dedup();
+    pairs.into_iter().map(|(t, _)| t).collect()
+}
+
+/// The one sort of (instant, slot) pairs.
+fn sort_pairs(v: &mut [(i64, u32)]) {
+    v.sort_unstable();
+}
+
+/// The one sort of slots (and codes): distinct, ascending.
+pub fn sort_dedup(v: &mut Vec<u32>) {
+    v.sort_unstable();
+    v.dedup();
 }
 
 /// When contact `slot`'s verdict on `root` first differs from `member`
@@ -321,7 +334,7 @@ fn sources<'a>(atoms: &[Atom<'a>], data: Data<'a>, t0: i64) -> Vec<Source<'a>> {
         }
     }
     if !list.is_empty() {
-        list.sort_unstable();
+        sort_pairs(&mut list);
         out.push(Source::List { items: list, pos: 0 });
     }
     out
@@ -374,8 +387,7 @@ pub fn next_change<'a>(root: &'a Node, data: Data<'a>, members: &[u32], t0: i64)
         if t <= t0 || t == i64::MAX {
             continue;
         }
-        group.sort_unstable();
-        group.dedup();
+        sort_dedup(&mut group);
         let mut flips = 0;
         let mut only = None;
         for &s in &group {
@@ -417,7 +429,6 @@ pub fn due_slots(root: &Node, data: Data, t0: i64, t1: i64, cap: usize) -> Optio
             return None;
         }
     }
-    out.sort_unstable();
-    out.dedup();
+    sort_dedup(&mut out);
     (out.len() <= cap).then_some(out)
 }

@@ -95,8 +95,7 @@ fn time_step(store: &mut Store, i: usize, t0: i64, rec: &mut Recorder) {
 /// `only_events`: the batch only added events of these names to existing
 /// contacts, so only segments that name one of them can change.
 pub fn touched(store: &mut Store, slots: &mut Vec<u32>, only_events: Option<&[&str]>, cause: Cause, rec: &mut Recorder) {
-    slots.sort_unstable();
-    slots.dedup();
+    clock::sort_dedup(slots);
     let mut live = live_indices(store);
     if let Some(names) = only_events {
         let segs = &store.segments;
