@@ -239,3 +239,30 @@ describe("bodies and answers", () => {
     assertError(await call("POST", "/api/contacts", { raw: "[]" }), 400, "VALIDATION_ERROR");
   });
 });
+
+describe("live segments over REST", () => {
+  test("a live segment follows contacts; GET /api/segments/:id/changes pages its feed and polls from the last cursor", async () => {
+    const TIER = [{ field: "properties.tier", op: "eq", value: "live-test" }]; // no other test's contacts have it
+    const s = await call("POST", "/api/segments", { body: { name: "Tier live", rules: TIER, live: true } });
+    assert.equal(s.status, 201);
+    assert.equal(s.json.live, true);
+    assert.equal(s.json.nextChangeAt, null);
+    const a = (await call("POST", "/api/contacts", { body: { email: "live-a@x.io", properties: { tier: "live-test" } } })).json;
+    await call("POST", "/api/contacts", { body: { email: "live-b@x.io", properties: { tier: "live-test" } } });
+    await call("PATCH", `/api/contacts/${a.id}`, { body: { properties: { tier: null } } });
+    assert.equal((await call("GET", `/api/segments/${s.json.id}`)).json.memberCount, 1);
+    const p1 = await call("GET", `/api/segments/${s.json.id}/changes?limit=2`);
+    assert.equal(p1.status, 200);
+    assert.deepEqual(p1.json.data.map((c) => `${c.email} ${c.type} ${c.cause}`), ["live-a@x.io entered contact", "live-b@x.io entered contact"]);
+    const p2 = await call("GET", `/api/segments/${s.json.id}/changes?cursor=${p1.json.nextCursor}`);
+    assert.deepEqual(p2.json.data.map((c) => `${c.email} ${c.type}`), ["live-a@x.io left"]);
+    const p3 = await call("GET", `/api/segments/${s.json.id}/changes?cursor=${p2.json.nextCursor}`);
+    assert.deepEqual(p3.json, { data: [], nextCursor: p2.json.nextCursor });
+    const bad = assertError(await call("GET", `/api/segments/${s.json.id}/changes?cursor=nope`), 400, "VALIDATION_ERROR");
+    assert.equal(bad.details[0].path, "query.cursor");
+    assertError(await call("GET", "/api/segments/seg_00000000000000000000000000/changes"), 404, "NOT_FOUND");
+    const off = await call("PATCH", `/api/segments/${s.json.id}`, { body: { live: false } });
+    assert.equal(off.json.live, false);
+    assertError(await call("PATCH", `/api/segments/${s.json.id}`, { body: { live: "yes" } }), 400, "VALIDATION_ERROR");
+  });
+});
