@@ -53,16 +53,20 @@ async function trackOne() {
   await k.events.track(record);
   return performance.now() - t;
 }
-async function trackMedian() {
+/** Median (and p99, max: a merge of a name's tail, and the per-contact order rebuilt after it, land on one call). */
+const tails = {};
+async function trackMedian(key) {
   for (let i = 0; i < 20; i++) await trackOne(); // warm-up: per-contact indexes are built on first use
   const ms = [];
   for (let i = 0; i < opts.tracks; i++) ms.push(await trackOne());
+  const sorted = [...ms].sort((a, b) => a - b);
+  tails[key] = { p99: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))], max: sorted.at(-1) };
   return median(ms);
 }
 
 const shapes = buildShapes({ seed: opts.seed, contacts: opts.contacts });
 const result = { machine: { cpus: os.cpus().length, load: os.loadavg() }, dataset: { contacts: opts.contacts, events: opts.events }, track: {}, live: [], nextChange: {}, wake: null, feed: null };
-result.track.none = await trackMedian();
+result.track.none = await trackMedian("none");
 log(`track, no live segments: ${result.track.none.toFixed(3)} ms median`);
 
 const live = [];
@@ -76,7 +80,7 @@ for (const n of counts) {
     if (live.length <= shapes.length) result.live.push({ shape: shape.id, makeLiveMs: ms, members: s.memberCount, nextChangeAt: s.nextChangeAt });
   }
   gc();
-  const ms = await trackMedian();
+  const ms = await trackMedian(n);
   result.track[n] = ms;
   log(`track, ${n} live segments: ${ms.toFixed(3)} ms median (+${(ms - result.track.none).toFixed(3)} ms)`);
 }
@@ -101,14 +105,16 @@ if (wakeAt !== null) {
   result.wake = { ms: performance.now() - t, at: new Date(wakeAt).toISOString(), changes: k._debugStats().changes - before, liveSegments: live.length };
   log(`one wake at ${result.wake.at}: ${result.wake.ms.toFixed(2)} ms for ${live.length} live segments, ${result.wake.changes} changes`);
 }
+result.trackTails = tails;
 const stats = k._debugStats();
 result.feed = { retainedChanges: stats.changes, residentBytesPerChange: 32, storedBytesPerChange: "≈29 (src/engine/feed.rs test)" };
 await k.close();
 
 const extra = (n) => result.track[n] - result.track.none;
 console.log("\nLive segments (medians)");
-console.log(`  events.track, no live segments     ${result.track.none.toFixed(3)} ms`);
-for (const n of counts) console.log(`  events.track, ${String(n).padStart(3)} live segments      ${result.track[n].toFixed(3)} ms  (+${extra(n).toFixed(3)} ms; target for 20: ≤ 1 ms)`);
+const tail = (k) => `p99 ${tails[k].p99.toFixed(2)} ms, max ${tails[k].max.toFixed(1)} ms`;
+console.log(`  events.track, no live segments     ${result.track.none.toFixed(3)} ms  (${tail("none")})`);
+for (const n of counts) console.log(`  events.track, ${String(n).padStart(3)} live segments      ${result.track[n].toFixed(3)} ms  (+${extra(n).toFixed(3)} ms; target for 20: ≤ 1 ms; ${tail(n)})`);
 console.log("  making a segment live (whole evaluation, first feed, nextChangeAt):");
 for (const l of result.live) console.log(`    ${l.shape.padEnd(16)} ${l.makeLiveMs.toFixed(1).padStart(8)} ms  ${String(l.members).padStart(8)} members  next ${l.nextChangeAt ?? "never"}`);
 console.log("  one nextChangeAt scan:");
