@@ -288,6 +288,7 @@ impl NameIndex {
             + self.slot.heap_bytes()
             + self.tail.capacity() * 16
             + self.has.heap_bytes()
+            + self.by_contact.get().map_or(0, |v| v.capacity() * 4)
             + self.columns.iter().map(|c| c.codes.heap_bytes() + c.tail.capacity() * 4 + c.dict.heap_bytes()).sum::<usize>()
     }
 
