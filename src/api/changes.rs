@@ -70,15 +70,3 @@ pub fn head_query(store: &Store, e: &Entry) -> Result<String> {
     e.fields(&[])?;
     Ok(format!("{{\"cursor\":{}}}", json(&ids::format(CHANGE, head(store)))))
 }
-
-/// `{ at }`: segment `id`'s next change with time alone, scanned afresh
-/// from the clock (benchmarks time one scan).
-pub fn next_change_now(store: &Store, e: &Entry) -> Result<String> {
-    let f = e.fields(&[])?;
-    let id = e.target(&f, ids::SEGMENT, "segment")?;
-    let index = store.segments.find(id).ok_or_else(|| Error::not_found("segment", &ids::format(ids::SEGMENT, id)))?;
-    let seg = store.segments.get(index);
-    let Some(r) = &seg.rules else { return Err(Error::invalid("rules", "segment rules are unreadable")) };
-    let next = crate::engine::live::clock::next_change(&r.root, store.data(), &seg.members, store.clock);
-    Ok(format!("{{\"at\":{},\"exact\":{}}}", json(&next.at.map(format_iso)), next.exact))
-}

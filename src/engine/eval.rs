@@ -201,11 +201,30 @@ fn condition(c: &Condition, cx: &Ctx) -> Bitset {
 
 /// One verdict per code of a column: index 0 is "absent", index i + 1 is
 /// the column's value i. The bitset evaluator tabulates these; the
-/// per-contact evaluator (`eval/one.rs`) reads single codes through the
-/// same [`Verdicts::of`], so both agree by construction.
+/// per-contact evaluator (`eval/one.rs`) reads single codes through
+/// [`Verdicts::of`]; both go through `Verdicts::value`, so they agree by
+/// construction.
 pub(super) fn verdicts(p: &Prepared, dict: &Dict) -> Vec<bool> {
     let v = Verdicts::new(p, dict);
-    (0..=dict.values().len() as u32).map(|c| v.of(c)).collect()
+    let values = dict.values();
+    let mut out = Vec::with_capacity(values.len() + 1);
+    out.push(p.matches(View::Absent));
+    if let Some(d) = v.dates.as_deref() {
+        // Date ops over a date column: a tight pass with the cached instants.
+        out.extend(values.iter().zip(d.iter()).map(|(val, &t)| date_verdict(p, val, t)));
+        return out;
+    }
+    out.extend(values.iter().enumerate().map(|(i, val)| v.value(i, val)));
+    out
+}
+
+/// A date op on one value: strings by their cached instant, other values as usual.
+#[inline(always)]
+fn date_verdict(p: &Prepared, v: &PValue, t: Option<i64>) -> bool {
+    match v {
+        PValue::Str(_) => p.test_date(t),
+        _ => p.matches(view(v)),
+    }
 }
 
 /// A condition against one column's dictionary. String conditions read the
@@ -226,14 +245,16 @@ impl<'a> Verdicts<'a> {
 
     /// The verdict on code `code` (0 = absent).
     pub(super) fn of(&self, code: u32) -> bool {
-        let Some(v) = self.dict.get(code) else { return self.p.matches(View::Absent) };
-        let i = code as usize - 1;
+        match self.dict.get(code) {
+            None => self.p.matches(View::Absent),
+            Some(v) => self.value(code as usize - 1, v),
+        }
+    }
+
+    /// The verdict on the dictionary's value `i`, which is `v`.
+    fn value(&self, i: usize, v: &PValue) -> bool {
         if let Some(d) = &self.dates {
-            // Date ops: strings by their cached instant, other values as usual.
-            return match v {
-                PValue::Str(_) => self.p.test_date(d.get(i).copied().flatten()),
-                _ => self.p.matches(view(v)),
-            };
+            return date_verdict(self.p, v, d.get(i).copied().flatten());
         }
         match (v, &self.lower) {
             (PValue::Str(raw), Some(l)) => self.p.matches(View::Text { raw, lower: l.get(i).unwrap_or(raw), date: None }),

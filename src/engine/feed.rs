@@ -104,19 +104,21 @@ impl Feed {
         self.changes.len() - self.changes.partition_point(|c| c.id <= cursor)
     }
 
-    /// Ids ascending, each change of a live contact slot below `slots`.
+    /// Ids ascending and after the dropped ones (ids are never 0), slots
+    /// below `slots`, no more than `RETAINED`.
     pub fn validate(&self, slots: usize) -> Result<(), String> {
-        if self.changes.iter().zip(self.changes.iter().skip(1)).any(|(a, b)| a.id >= b.id) {
-            return Err("its changes are not in id order".into());
-        }
-        if self.changes.front().is_some_and(|c| c.id <= self.dropped) {
-            return Err("a kept change is older than a dropped one".into());
-        }
-        if self.changes.iter().any(|c| c.slot as usize >= slots) {
-            return Err("a change of a contact that does not exist".into());
-        }
         if self.changes.len() > RETAINED {
             return Err(format!("more than {RETAINED} changes"));
+        }
+        let mut last = self.dropped;
+        for c in &self.changes {
+            if c.id <= last {
+                return Err("its changes are not in id order".into());
+            }
+            if c.slot as usize >= slots {
+                return Err("a change of a contact that does not exist".into());
+            }
+            last = c.id;
         }
         Ok(())
     }

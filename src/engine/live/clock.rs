@@ -16,9 +16,6 @@
 //! change is the first candidate at which re-evaluating its contacts
 //! (`eval::one::holds`) gives a verdict other than their membership.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
 use crate::engine::eval::one::Evaluator;
 use crate::engine::eval::Data;
 use crate::engine::events::{Ev, NameIndex};
@@ -309,9 +306,8 @@ fn sources<'a>(atoms: &[Atom<'a>], data: Data<'a>, t0: i64) -> Vec<Source<'a>> {
             Atom::EventDate { name, key, off } => {
                 let Some(l) = data.events.list(name) else { continue };
                 let Some(col) = l.column(key) else { continue };
-                let n = l.len();
-                let evs = (0..n).map(|i| (Ev::At(i), l.slot.get(i))).chain(l.tail.iter().enumerate().map(|(i, &(_, s))| (Ev::Tail(i), s)));
-                for (e, s) in evs {
+                let tail = l.tail.iter().enumerate().map(|(i, &(_, s))| (Ev::Tail(i), s));
+                for (e, s) in (0..l.len()).map(|i| (Ev::At(i), l.slot.get(i))).chain(tail) {
                     if let Some(d) = date_of(&col.dict, col.code(e)) {
                         date_crossings(d, *off, t0, |x| list.push((x, s)));
                     }
@@ -340,29 +336,33 @@ fn sources<'a>(atoms: &[Atom<'a>], data: Data<'a>, t0: i64) -> Vec<Source<'a>> {
     out
 }
 
-/// Merges sources into one ascending stream of `(instant, slot)`.
+/// Merges sources into one ascending stream of `(instant, slot)`. A rule
+/// has a few sources, so the smallest head is found by a scan.
 struct Stream<'a> {
     sources: Vec<Source<'a>>,
-    heap: BinaryHeap<Reverse<(i64, u32, usize)>>,
+    heads: Vec<Option<(i64, u32)>>,
 }
 
 impl<'a> Stream<'a> {
     fn new(sources: Vec<Source<'a>>) -> Self {
-        let heap = sources.iter().enumerate().filter_map(|(i, s)| s.peek().map(|(t, slot)| Reverse((t, slot, i)))).collect();
-        Stream { sources, heap }
+        let heads = sources.iter().map(Source::peek).collect();
+        Stream { sources, heads }
+    }
+
+    fn first(&self) -> Option<usize> {
+        (0..self.heads.len()).filter(|&i| self.heads[i].is_some()).min_by_key(|&i| self.heads[i])
     }
 
     fn next(&mut self) -> Option<(i64, u32)> {
-        let Reverse((t, slot, i)) = self.heap.pop()?;
+        let i = self.first()?;
+        let head = self.heads[i];
         self.sources[i].advance();
-        if let Some((t2, s2)) = self.sources[i].peek() {
-            self.heap.push(Reverse((t2, s2, i)));
-        }
-        Some((t, slot))
+        self.heads[i] = self.sources[i].peek();
+        head
     }
 
     fn peek_time(&self) -> Option<i64> {
-        self.heap.peek().map(|Reverse((t, _, _))| *t)
+        self.first().and_then(|i| self.heads[i]).map(|(t, _)| t)
     }
 }
 

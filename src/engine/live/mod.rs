@@ -95,8 +95,11 @@ fn time_step(store: &mut Store, i: usize, t0: i64, rec: &mut Recorder) {
 /// `only_events`: the batch only added events of these names to existing
 /// contacts, so only segments that name one of them can change.
 pub fn touched(store: &mut Store, slots: &mut Vec<u32>, only_events: Option<&[&str]>, cause: Cause, rec: &mut Recorder) {
-    clock::sort_dedup(slots);
     let mut live = live_indices(store);
+    if live.is_empty() || slots.is_empty() {
+        return;
+    }
+    clock::sort_dedup(slots);
     if let Some(names) = only_events {
         let segs = &store.segments;
         live.retain(|&i| segs.get(i).rules.as_ref().is_some_and(|r| deps::names_event(&r.root, segs, names)));
@@ -201,11 +204,21 @@ pub fn whole(store: &mut Store, i: usize, cause: Cause, rec: &mut Recorder) {
 pub fn replace_members(seg: &mut Segment, members: Vec<u32>, joined: Vec<i64>, cause: Cause, rec: &mut Recorder) {
     let (old, new) = (std::mem::take(&mut seg.members), &members);
     let (mut a, mut b) = (0, 0);
+    // A recomputation mostly finds the same members: skip equal runs eight
+    // at a time rather than branching per member.
+    let skip = |a: &mut usize, b: &mut usize| {
+        while *a + 8 <= old.len() && *b + 8 <= new.len() && old[*a..*a + 8] == new[*b..*b + 8] {
+            *a += 8;
+            *b += 8;
+        }
+    };
+    skip(&mut a, &mut b);
     while a < old.len() || b < new.len() {
         match (old.get(a), new.get(b)) {
             (Some(&x), Some(&y)) if x == y => {
                 a += 1;
                 b += 1;
+                skip(&mut a, &mut b);
             }
             (Some(&x), Some(&y)) if x < y => {
                 rec.record(seg, x, Kind::Left, cause);
