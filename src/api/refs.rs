@@ -15,7 +15,7 @@ pub const MAX_REF_HOPS: usize = 8;
 
 /// The ids a saved segment's rules reference.
 fn refs_of(segments: &Segments, id: u128) -> Vec<u128> {
-    match segments.find(id).and_then(|i| segments.get(i).rules.as_ref()) {
+    match segments.rules_of(id) {
         Some(r) => r.refs.iter().map(|(id, _)| *id).collect(),
         None => Vec::new(),
     }

@@ -36,7 +36,7 @@ pub struct Data<'a> {
 
 /// Longest chain of segment references followed (validation keeps chains
 /// at 8; this only guards against stored data that breaks that).
-pub(super) const MAX_REF_DEPTH: usize = 16;
+pub const MAX_REF_DEPTH: usize = 16;
 
 struct Ctx<'a> {
     data: Data<'a>,
@@ -120,7 +120,7 @@ fn referenced(id: u128, cx: &Ctx) -> Bitset {
         return b.clone();
     }
     let slots = cx.data.contacts.slots();
-    let rules = cx.data.segments.find(id).and_then(|i| cx.data.segments.get(i).rules.as_ref());
+    let rules = cx.data.segments.rules_of(id);
     let b = match rules {
         Some(r) if cx.depth.get() < MAX_REF_DEPTH => {
             cx.depth.set(cx.depth.get() + 1);

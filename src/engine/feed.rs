@@ -99,11 +99,6 @@ impl Feed {
         Some(self.changes.range(start..).take(limit))
     }
 
-    /// How many changes come after `cursor`.
-    pub fn count_after(&self, cursor: u128) -> usize {
-        self.changes.len() - self.changes.partition_point(|c| c.id <= cursor)
-    }
-
     /// Ids ascending and after the dropped ones (ids are never 0), slots
     /// below `slots`, no more than `RETAINED`.
     pub fn validate(&self, slots: usize) -> Result<(), String> {
@@ -164,7 +159,6 @@ mod tests {
         let page: Vec<u128> = f.after(5, 3).unwrap().map(|c| c.id).collect();
         assert_eq!(page, [6, 7, 8]);
         assert_eq!(f.after(RETAINED as u128 + 5, 3).unwrap().count(), 0);
-        assert_eq!(f.count_after(RETAINED as u128), 5);
         assert_eq!(f.validate(1), Ok(()));
         assert!(f.validate(0).is_err());
     }

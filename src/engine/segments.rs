@@ -44,9 +44,6 @@ pub struct Segment {
 }
 
 impl Segment {
-    pub fn is_member(&self, slot: u32) -> bool {
-        self.members.binary_search(&slot).is_ok()
-    }
 
     /// Members after a computation at `now` that found `result`: continuing
     /// members keep their `joinedAt`, new ones join at `now`.
@@ -98,8 +95,10 @@ impl Segments {
         self.list.push(s);
     }
 
-    pub fn from_list(list: Vec<Segment>) -> Self {
-        Segments { list }
+    /// The current rules of segment `id`, if it exists and they parse:
+    /// what a reference to it evaluates.
+    pub fn rules_of(&self, id: u128) -> Option<&Rules> {
+        self.find(id).and_then(|i| self.list[i].rules.as_ref())
     }
 
     pub fn remove(&mut self, i: usize) {

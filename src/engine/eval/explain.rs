@@ -68,7 +68,7 @@ fn children_of(canonical: &Value) -> Vec<Value> {
 fn referenced(id: u128, slot: usize, cx: &Ctx) -> Value {
     let segs = cx.data.segments;
     let sid = crate::api::ids::format(crate::api::ids::SEGMENT, id);
-    match segs.find(id).and_then(|i| segs.get(i).rules.as_ref()) {
+    match segs.rules_of(id) {
         Some(r) if cx.depth.get() < super::MAX_REF_DEPTH => {
             cx.depth.set(cx.depth.get() + 1);
             let tree = walk(&r.root, &r.canonical, "rules", slot, cx);

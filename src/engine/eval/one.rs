@@ -85,8 +85,7 @@ fn referenced(id: u128, cx: &One) -> bool {
     if let Some(&b) = cx.memo.borrow().get(&id) {
         return b;
     }
-    let segments = cx.ev.data.segments;
-    let rules = segments.find(id).and_then(|i| segments.get(i).rules.as_ref());
+    let rules = cx.ev.data.segments.rules_of(id);
     let b = match rules {
         Some(r) if cx.depth.get() < MAX_REF_DEPTH => {
             cx.depth.set(cx.depth.get() + 1);

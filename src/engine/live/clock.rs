@@ -17,7 +17,7 @@
 //! (`eval::one::holds`) gives a verdict other than their membership.
 
 use crate::engine::eval::one::Evaluator;
-use crate::engine::eval::Data;
+use crate::engine::eval::{Data, MAX_REF_DEPTH};
 use crate::engine::events::{Ev, NameIndex};
 use crate::engine::segments::Next;
 use crate::rules::{Bound, Condition, Field, Node, Operand, Window};
@@ -29,8 +29,6 @@ use crate::zone::Zone;
 const MAX_CHECKS: usize = 20_000;
 /// Candidates of one contact tried before the same.
 const MAX_CHECKS_ONE: usize = 1_000;
-/// Referenced segments followed (validation keeps chains at 8).
-const MAX_REF_DEPTH: usize = 16;
 
 /// How an event time maps to the instant its inclusion changes.
 #[derive(Clone, Copy)]
@@ -82,7 +80,7 @@ fn walk<'a>(n: &'a Node, data: Data<'a>, t0: i64, depth: usize, out: &mut Vec<At
                 return;
             }
             for &id in ids {
-                if let Some(r) = data.segments.find(id).and_then(|i| data.segments.get(i).rules.as_ref()) {
+                if let Some(r) = data.segments.rules_of(id) {
                     walk(&r.root, data, t0, depth + 1, out);
                 }
             }

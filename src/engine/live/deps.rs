@@ -3,11 +3,9 @@
 //! names. Events change no contact field, so a batch that only adds events
 //! for existing contacts leaves every other segment as it was.
 
+use crate::engine::eval::MAX_REF_DEPTH;
 use crate::engine::segments::Segments;
 use crate::rules::{Field, Node};
-
-/// Referenced segments followed (validation keeps chains at 8).
-const MAX_REF_DEPTH: usize = 16;
 
 /// Does `n` name one of `names` (`events.<name>`), through references too?
 pub fn names_event(n: &Node, segments: &Segments, names: &[&str]) -> bool {
@@ -21,10 +19,7 @@ fn walk(n: &Node, segments: &Segments, names: &[&str], depth: usize) -> bool {
         Node::Cond(c) => matches!(&c.field, Field::Event(name) if names.contains(&name.as_str())),
         Node::Segments { ids, .. } => {
             depth < MAX_REF_DEPTH
-                && ids.iter().any(|&id| {
-                    let rules = segments.find(id).and_then(|i| segments.get(i).rules.as_ref());
-                    rules.is_some_and(|r| walk(&r.root, segments, names, depth + 1))
-                })
+                && ids.iter().any(|&id| segments.rules_of(id).is_some_and(|r| walk(&r.root, segments, names, depth + 1)))
         }
     }
 }
