@@ -30,7 +30,7 @@ const { values: args } = parseArgs({
     "contact-batch": { type: "string", default: "25000" },
     "event-batch": { type: "string", default: "50000" },
     budget: { type: "string", default: "30" },
-    "skip-live": { type: "boolean", default: false },
+    "skip-live": { type: "boolean", default: false }, // also skips bench/app-reads.mjs
   },
 });
 const int = (name) => {
@@ -236,14 +236,17 @@ const out = resolve(args.out);
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, JSON.stringify({ meta, shapes: shapes.map((s) => ({ id: s.id, title: s.title, rules: s.rules })), results, ratios: rat, targets: targetList, agreement: { ok: problems.length === 0, problems }, boundaries, failures }, null, 1));
 console.log(`\nresults: ${out}`);
-// Live segments (bench/live.mjs) on the same dataset size, in its own process.
+// Live segments (bench/live.mjs) and the app's reads (bench/app-reads.mjs)
+// on the same dataset size, each in its own process.
 let liveFailed = false;
 if (!args["skip-live"] && engineNames.includes(BASELINE)) {
-  const liveArgs = ["--expose-gc", "--max-old-space-size=12288", "bench/live.mjs", "--contacts", String(opts.contacts), "--events", String(opts.events), "--seed", String(opts.seed)];
-  try {
-    execFileSync(process.execPath, liveArgs, { stdio: "inherit" });
-  } catch {
-    liveFailed = true;
+  for (const script of ["bench/live.mjs", "bench/app-reads.mjs"]) {
+    const scriptArgs = ["--expose-gc", "--max-old-space-size=12288", script, "--contacts", String(opts.contacts), "--events", String(opts.events), "--seed", String(opts.seed)];
+    try {
+      execFileSync(process.execPath, scriptArgs, { stdio: "inherit" });
+    } catch {
+      liveFailed = true;
+    }
   }
 }
 process.exit(problems.length || failures.length || liveFailed ? 1 : 0);

@@ -108,3 +108,21 @@ test("the live-segment bench runs at a small size and reports every figure", { t
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("the app-reads bench runs at a small size and reports every figure", { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "kraiter-bench-app-"));
+  const out = join(dir, "app.json");
+  try {
+    const args = ["--expose-gc", "bench/app-reads.mjs", "--contacts", "2000", "--events", "10000", "--runs", "3", "--out", out];
+    const { code, stdout, stderr } = await new Promise((done) => {
+      execFile(process.execPath, args, { cwd: root, maxBuffer: 16 << 20 }, (err, stdout, stderr) => done({ code: err ? (err.code ?? 1) : 0, stdout, stderr }));
+    });
+    assert.equal(code, 0, `app-reads bench failed:\n${stdout}\n${stderr}`);
+    const r = JSON.parse(readFileSync(out, "utf8"));
+    for (const k of ["schemaMs", "profileEventsMs", "profileSegmentsMs", "dryRunImport10kMs"]) assert.ok(r[k] > 0, k);
+    assert.ok(r.schemaKeys > 3, "the bench data has property keys");
+    assert.match(stdout, /schema\(\) +[\d.]+ ms/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -104,38 +104,62 @@ fn key<'a>(name: &'a str, dict: &'a Dict, counts: &[u64]) -> Option<Key<'a>> {
     let types: Vec<TypeCount> = order.iter().map(|&(n, t)| TypeCount { ty: TYPES[t as usize], count: (-n) as u64 }).collect();
     let distinct = present.len();
     let count = present.iter().map(|&(_, n)| n).sum();
-    // The values seen first win a tie.
-    let mut order: Vec<(i64, u64)> = present
-        .iter()
-        .filter(|&&(c, _)| !matches!(dict.get(c), Some(PValue::Json(_))))
-        .map(|&(c, n)| (-(n as i64), c as u64))
-        .collect();
-    order.sort_unstable();
-    let top = order
-        .iter()
-        .take(TOP)
-        .filter_map(|&(n, c)| dict.get(c as u32).map(|v| Top { value: Val(v), count: (-n) as u64 }))
-        .collect();
+    // The TOP most common scalar values, kept sorted as (-count, code) while
+    // one pass goes over them all (a column may hold a million distinct
+    // values: sorting them all would cost far more); the first seen wins a tie.
+    let mut best: Vec<(i64, u64)> = Vec::with_capacity(TOP + 1);
+    for &(c, n) in &present {
+        let item = (-(n as i64), c as u64);
+        if (best.len() < TOP || item < best[TOP - 1]) && !matches!(dict.get(c), Some(PValue::Json(_))) {
+            let at = best.partition_point(|b| *b < item);
+            best.insert(at, item);
+            best.truncate(TOP);
+        }
+    }
+    let top = best.iter().filter_map(|&(n, c)| dict.get(c as u32).map(|v| Top { value: Val(v), count: (-n) as u64 })).collect();
     Some(Key { key: name, count, types, distinct, top })
 }
 
+/// Adds one to `counts[code]` for each code (out-of-range codes are
+/// ignored: restore has checked them).
+fn tally(counts: &mut [u64], codes: impl Iterator<Item = u32>) {
+    for c in codes {
+        if let Some(n) = counts.get_mut(c as usize) {
+            *n += 1;
+        }
+    }
+}
+
 /// The events of one name whose contact is live: their count, the last
-/// time, and the code counts of each property column.
-fn name<'a>(name: &'a str, list: &'a NameIndex, alive: &Bitset) -> Option<Name<'a>> {
+/// time, and the code counts of each property column. With no contact
+/// ever deleted (`all_alive`) that is the columns' codes as they are.
+fn name<'a>(name: &'a str, list: &'a NameIndex, alive: &Bitset, all_alive: bool) -> Option<Name<'a>> {
     let mut counts: Vec<Vec<u64>> = list.columns.iter().map(|c| vec![0; c.dict.values().len() + 1]).collect();
-    let (mut count, mut last) = (0u64, None::<i64>);
-    list.each_event(|ev, slot, ts| {
-        if !alive.get(slot as usize) {
-            return;
-        }
-        count += 1;
-        last = Some(last.map_or(ts, |l| l.max(ts)));
+    let (count, last) = if all_alive {
+        let last = list.ts.len().checked_sub(1).map(|i| list.ts.get(i));
+        let tail_last = list.tail().iter().map(|&(t, _)| t).max();
         for (col, counts) in list.columns.iter().zip(counts.iter_mut()) {
-            if let Some(n) = counts.get_mut(col.code(ev) as usize) {
-                *n += 1;
-            }
+            tally(counts, col.codes.chunks().flatten().copied().chain(col.tail.iter().copied()));
         }
-    });
+        ((list.len() + list.tail().len()) as u64, last.max(tail_last))
+    } else {
+        // Which events count, once, for every column.
+        let mut live = Vec::with_capacity(list.len() + list.tail().len());
+        let (mut count, mut last) = (0u64, None::<i64>);
+        list.each_event(|_, slot, ts| {
+            let on = alive.get(slot as usize);
+            live.push(on);
+            if on {
+                count += 1;
+                last = Some(last.map_or(ts, |l| l.max(ts)));
+            }
+        });
+        for (col, counts) in list.columns.iter().zip(counts.iter_mut()) {
+            let codes = col.codes.chunks().flatten().copied().chain(col.tail.iter().copied());
+            tally(counts, codes.zip(&live).filter(|(_, &on)| on).map(|(c, _)| c));
+        }
+        (count, last)
+    };
     if count == 0 {
         return None;
     }
@@ -146,21 +170,22 @@ fn name<'a>(name: &'a str, list: &'a NameIndex, alive: &Bitset) -> Option<Name<'
 pub fn schema(store: &Store) -> String {
     let c = &store.contacts;
     let alive = c.alive();
+    let all_alive = c.live_count() == c.slots();
     let properties: Vec<Key> = c
         .columns()
         .iter()
         .filter_map(|col| {
             let mut counts = vec![0u64; col.dict.values().len() + 1];
-            for slot in alive.iter() {
-                if let Some(n) = col.codes.get(slot).and_then(|&code| counts.get_mut(code as usize)) {
-                    *n += 1;
-                }
+            if all_alive {
+                tally(&mut counts, col.codes.iter().copied());
+            } else {
+                tally(&mut counts, alive.iter().filter_map(|slot| col.codes.get(slot).copied()));
             }
             key(&col.key, &col.dict, &counts)
         })
         .collect();
     let ev = &store.events;
-    let names: Vec<Name> = ev.names().iter().zip(ev.lists()).filter_map(|(n, list)| name(n, list, alive)).collect();
+    let names: Vec<Name> = ev.names().iter().zip(ev.lists()).filter_map(|(n, list)| name(n, list, alive, all_alive)).collect();
     let schema = Schema {
         contacts: Contacts { count: c.live_count(), properties },
         events: Events { count: names.iter().map(|n| n.count).sum(), names },

@@ -49,7 +49,7 @@ pub struct EventColumn {
     /// One code per indexed event, in time order; 0 = absent.
     pub codes: Paged<u32>,
     /// One code per tail event, in arrival order.
-    tail: Vec<u32>,
+    pub(crate) tail: Vec<u32>,
     pub dict: Dict,
 }
 
@@ -121,11 +121,18 @@ impl NameIndex {
         }
     }
 
+    /// The tail's events, as (time, contact slot), with each column's code
+    /// of each (the tail is in arrival order).
+    pub fn tail(&self) -> &[(i64, u32)] {
+        &self.tail
+    }
+
     /// Calls `f(event, contact slot, time)` for every event: the indexed
     /// ones in time order, then the tail's in arrival order.
     pub fn each_event(&self, mut f: impl FnMut(Ev, u32, i64)) {
-        for i in 0..self.ts.len() {
-            f(Ev::At(i), self.slot.get(i), self.ts.get(i));
+        let indexed = self.ts.chunks().flatten().zip(self.slot.chunks().flatten());
+        for (i, (&t, &s)) in indexed.enumerate() {
+            f(Ev::At(i), s, t);
         }
         for (i, &(t, s)) in self.tail.iter().enumerate() {
             f(Ev::Tail(i), s, t);
@@ -139,11 +146,14 @@ impl NameIndex {
         if self.read_by_contact() {
             return self.each_of_contact(slot, f);
         }
-        self.each_event(|e, s, _| {
+        for (i, &s) in self.slot.chunks().flatten().enumerate() {
             if s == slot {
-                f(e)
+                f(Ev::At(i));
             }
-        });
+        }
+        for (i, _) in self.tail.iter().enumerate().filter(|(_, &(_, s))| s == slot) {
+            f(Ev::Tail(i));
+        }
     }
 
     /// Whether per-contact reads are in use (they keep the tail short).

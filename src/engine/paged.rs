@@ -39,6 +39,12 @@ impl<T: Copy + Default + PartialOrd> Paged<T> {
     }
 
     /// Element `i`; `i` must be below `len()`.
+    /// The elements, a page at a time (the last page cut at `len`).
+    pub fn chunks(&self) -> impl Iterator<Item = &[T]> + '_ {
+        let len = self.len;
+        self.pages.iter().enumerate().map(move |(p, page)| &page[..(len - p * PAGE).min(PAGE)])
+    }
+
     pub fn get(&self, i: usize) -> T {
         self.pages[i >> PAGE_BITS][i & MASK]
     }
