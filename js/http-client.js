@@ -49,10 +49,23 @@ export function connect({ baseUrl, apiKey, fetch: fetchFn = globalThis.fetch.bin
     return json;
   }
 
+  /**
+   * The route a call takes: its own, or a REST-only sibling on the same path
+   * that a flag of the options selects (`import(records, { dryRun: true })` →
+   * `?dryRun=true`).
+   */
+  function routeOf(command, args) {
+    const flags = args.at(-1);
+    const sibling = COMMANDS.find((c) => c !== command && c.sdk === false && c.rest?.when && c.rest.path === command.rest.path
+      && c.rest.method === command.rest.method && flags && typeof flags === "object" && flags[c.rest.when] === true);
+    return sibling ? { command: sibling, flags: { [sibling.rest.when]: "true" } } : { command, flags: {} };
+  }
+
   /** One command's REST call: path parameters, query parameters, then the body, from the engine input. */
-  function call(command, args) {
+  function call(original, args) {
+    const input = engineInput(original, args); // checks every argument, options included
+    const { command, flags } = routeOf(original, args);
     const { method, path, query: names = [], body } = command.rest;
-    const input = engineInput(command, args);
     const rest = Array.isArray(input) ? input : { ...input };
     const filled = path.replace(/:(\w+)/g, (_, name) => {
       const value = rest[name];
@@ -60,7 +73,7 @@ export function connect({ baseUrl, apiKey, fetch: fetchFn = globalThis.fetch.bin
       if (typeof value !== "string" || !value) throw invalid(name, "must be a non-empty string");
       return encodeURIComponent(value);
     });
-    const query = {};
+    const query = { ...flags };
     if (!Array.isArray(rest)) {
       for (const name of names) {
         if (rest[name] !== undefined && rest[name] !== null) query[name] = rest[name];
@@ -101,8 +114,7 @@ export function connect({ baseUrl, apiKey, fetch: fetchFn = globalThis.fetch.bin
   for (const command of COMMANDS) {
     if (command.sdk === false || !command.rest) continue;
     const fn = method(command);
-    if (command.method) client[command.resource][command.method] = fn;
-    else client[command.resource] = fn; // a top-level method such as schema()
+    (command.resource ? client[command.resource] : client)[command.method] = fn; // no resource: a method of the Kraiter (schema)
   }
 
   /** Resolves with the segment once no computation of it is queued or running (polls GET). */

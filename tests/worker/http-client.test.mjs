@@ -25,7 +25,7 @@ after(async () => {
 
 test("the client has one method per SDK method of the table", () => {
   for (const c of COMMANDS.filter((c) => c.sdk !== false)) {
-    const fn = c.method ? kraiter[c.resource]?.[c.method] : kraiter[c.resource];
+    const fn = c.resource ? kraiter[c.resource]?.[c.method] : kraiter[c.method];
     if (!c.rest && !c.local && c.name !== "segments.waitForCompute") continue; // no route: not over REST (changesHead)
     assert.equal(typeof fn, "function", c.name);
   }
@@ -87,6 +87,32 @@ test("segments: create, list, get, update, preview, explain, compute, members, c
   assert.deepEqual(changes.map((c) => [c.type, c.email]), [["entered", "ada@example.test"]]);
   assert.equal(await kraiter.segments.delete(seg.id), undefined);
   await assert.rejects(kraiter.segments.get(seg.id), { code: "NOT_FOUND", status: 404 });
+});
+
+test("schema, a contact's events and segments, and dry-run imports", async () => {
+  const ada = await kraiter.contacts.getByEmail("ada@example.test");
+  const schema = await kraiter.schema();
+  assert.equal(schema.contacts.count, (await (async () => { let n = 0; for await (const _ of await kraiter.contacts.list({ limit: 100 })) n++; return n; })()));
+  assert.ok(schema.contacts.properties.some((p) => p.key === "plan"));
+  assert.ok(schema.events.names.some((e) => e.name === "login"));
+  assert.ok(Date.parse(schema.dataChangedAt) > 0);
+  await kraiter.events.track({ name: "purchase", contactId: ada.id, properties: { amount: 5 }, timestamp: "2020-01-01T00:00:00Z" });
+  const events = [];
+  for await (const e of await kraiter.contacts.events(ada.id, { limit: 1 })) events.push(e);
+  assert.deepEqual(events.map((e) => e.name), ["login", "purchase"], "newest first, one page at a time");
+  assert.equal(events[1].contactId, ada.id);
+  const seg = await kraiter.segments.create({ name: "Has a plan", rules: { operator: "and", conditions: [{ field: "properties.plan", op: "exists" }] } });
+  await kraiter.segments.compute(seg.id);
+  await kraiter.segments.waitForCompute(seg.id);
+  const memberships = await kraiter.contacts.segments(ada.id);
+  assert.ok(memberships.data.some((s) => s.id === seg.id && s.name === "Has a plan" && s.joinedAt));
+  await assert.rejects(kraiter.contacts.events("cnt_01M8SBW185XD6XRTAQPWCJZ8X0"), { code: "NOT_FOUND", status: 404 });
+  const before = (await kraiter.schema()).contacts.count;
+  assert.deepEqual(await kraiter.contacts.import([{ email: "dry@example.test" }], { dryRun: true }), { created: 1, updated: 0 });
+  assert.deepEqual(await kraiter.events.import([{ name: "login", email: "dry2@example.test" }], { dryRun: true }), { imported: 1, contactsCreated: 1 });
+  assert.equal((await kraiter.schema()).contacts.count, before, "a dry run stores nothing");
+  await assert.rejects(kraiter.contacts.import([{ email: "nope" }], { dryRun: true }), (e) => e.code === "VALIDATION_ERROR" && e.details[0].path.startsWith("[0]"));
+  await kraiter.segments.delete(seg.id);
 });
 
 test("errors keep their code, message, details and status", async () => {
