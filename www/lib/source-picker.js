@@ -49,7 +49,10 @@ export async function pickSource({ db, onWaiting }) {
       key = opened?.key ?? null;
       client = opened?.client ?? null;
     }
-    if (!client) kind = "browser"; // the dialog was cancelled
+    if (!client) {
+      kind = "browser"; // the dialog was cancelled: this browser, now and on the next visit
+      chooseSource("browser");
+    }
   }
   if (kind === "browser") client = await openBrowser(db, { onWaiting });
   select.value = kind;
