@@ -48,6 +48,8 @@ export interface HttpKraiter {
   readonly segments: SegmentsResource;
   readonly contacts: ContactsResource;
   readonly events: EventsResource;
+  /** GET /api/schema: the tenant's property keys, event names, counts and dataChangedAt. */
+  schema(): Promise<Schema>;
   /** Stops every subscribe() poll. */
   close(): Promise<void>;
 }
