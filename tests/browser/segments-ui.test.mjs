@@ -37,7 +37,8 @@ for (const [width, viewport] of Object.entries(VIEWPORTS)) {
       await load(page, `${app.origin}/?db=list-${width}`);
       const { pro, everyone, active } = seeded;
       assert.equal(await row(page, pro.id).getAttribute("data-status"), "stale", "computed before the last write");
-      assert.match(await row(page, pro.id).locator("[data-role=status]").textContent(), /Stale/);
+      assert.equal(await row(page, pro.id).locator("[data-role=status]").textContent(), "Stale");
+      assert.match(await row(page, pro.id).locator("td.status").textContent(), /the data changed since/);
       assert.equal(await row(page, everyone.id).getAttribute("data-status"), "ready");
       assert.equal(await row(page, active.id).getAttribute("data-status"), "ready");
       assert.equal(await row(page, pro.id).locator("[data-role=summary]").textContent(), "plan equals “pro”");

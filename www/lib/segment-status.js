@@ -6,14 +6,14 @@
 /**
  * @param {{ status: string, live?: boolean, computedAt?: string | null }} segment
  * @param {{ computing?: boolean, dataChangedAt?: string | null }} [context]
- * @returns {{ key: "new" | "computing" | "ready" | "stale", text: string }}
+ * @returns {{ key: "new" | "computing" | "ready" | "stale", text: string, note: string }}
  */
 export function segmentStatus(segment, { computing = false, dataChangedAt = null } = {}) {
-  if (computing || segment.status === "computing") return { key: "computing", text: "Computing…" };
-  if (segment.live) return { key: "ready", text: "Ready (live)" };
-  if (segment.status === "new" || !segment.computedAt) return { key: "new", text: "New: not computed" };
+  if (computing || segment.status === "computing") return { key: "computing", text: "Computing…", note: "" };
+  if (segment.live) return { key: "ready", text: "Ready", note: "live: always current" };
+  if (segment.status === "new" || !segment.computedAt) return { key: "new", text: "New", note: "not computed yet" };
   if (dataChangedAt && Date.parse(segment.computedAt) < Date.parse(dataChangedAt)) {
-    return { key: "stale", text: "Stale: data changed since" };
+    return { key: "stale", text: "Stale", note: "the data changed since" };
   }
-  return { key: "ready", text: "Ready" };
+  return { key: "ready", text: "Ready", note: "" };
 }

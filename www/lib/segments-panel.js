@@ -72,6 +72,7 @@ export function createSegmentsPanel({ client, onEdit, onDeleted, onList, onOpenM
           onchange: (e) => setLive(s, e.target.checked) }),
         liveBadge(s)),
       h("td", { class: "status" }, h("span", { class: `state ${state.key}`, "data-role": "status" }, state.text),
+        state.note ? h("span", { class: "when" }, state.note) : null,
         s.computedAt ? h("span", { class: "when" }, `Computed ${when(s.computedAt)}`) : null),
       h("td", { class: "actions" },
         s.live ? null : h("button", { type: "button", disabled: busy, "aria-label": `Compute ${s.name}`, "data-focus": `compute:${s.id}`, onclick: () => compute(s.id) }, "Compute"),
