@@ -6,7 +6,7 @@
 // and reset are this browser's only). `?db=name` picks the browser database
 // (default kraiter-segments-demo). `window.kraiter` is the client, for the
 // console (and the browser tests).
-import { count } from "./lib/dom.js";
+import { count, debounce } from "./lib/dom.js";
 import { createActivityControl } from "./lib/activity-control.js";
 import { createContactProfile } from "./lib/contact-profile.js";
 import { createCopyControl } from "./lib/copy-tenant.js";
@@ -47,14 +47,16 @@ const onWaiting = () => {
 let client;
 let source;
 let unsubscribe = () => {};
-/** Every change of every segment goes to the list and the chart. */
+/** Every change of every segment goes to the list and the chart; the header's counts follow soon after. */
 function follow() {
   unsubscribe();
   unsubscribe = client.segments.subscribe("*", (change) => {
     segmentsPanel.applyChange(change);
     chart.add(change);
+    countsLater();
   });
 }
+const countsLater = debounce(() => refreshStats().catch(() => {}), 1000);
 Object.defineProperty(window, "kraiter", { get: () => client });
 try {
   source = await pickSource({ db: DB, onWaiting });

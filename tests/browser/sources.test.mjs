@@ -42,6 +42,8 @@ for (const [width, viewport] of Object.entries(VIEWPORTS)) {
       await setRule(page, PRO);
       await expectCount(page, 17);
       assert.match(await page.textContent("#preview-meta"), /on the server/);
+      const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth }));
+      assert.ok(scrollWidth <= innerWidth, `page is ${scrollWidth}px wide in a ${innerWidth}px window`);
       await checkScreen(page, "sources-server", width);
       assert.deepEqual(errors, []);
     } finally {

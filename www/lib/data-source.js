@@ -60,6 +60,7 @@ export function deleteBrowserData(db) {
     const req = indexedDB.deleteDatabase(db);
     req.onsuccess = resolve;
     req.onerror = () => reject(req.error);
+    req.onblocked = () => reject(new Error("another tab has this browser's data open; close it and try again"));
   });
 }
 
