@@ -42,3 +42,27 @@ export function openInWorker(options?: {
   /** Another tab holds this database; opening waits for it. */
   onWaiting?: () => void;
 }): Promise<WorkerKraiter>;
+
+/** Browsers only: the SDK surface over a Kraiter Worker's REST API (js/http-client.js). */
+export interface HttpKraiter {
+  readonly segments: SegmentsResource;
+  readonly contacts: ContactsResource;
+  readonly events: EventsResource;
+  /** GET /api/schema: the tenant's property keys, event names, counts and dataChangedAt. */
+  schema(): Promise<Schema>;
+  /** Stops every subscribe() poll. */
+  close(): Promise<void>;
+}
+
+/**
+ * Browsers only. Every method calls the REST route of its command; errors are
+ * KraiterErrors with the answer's code, message, details and HTTP status
+ * (a network failure: code "NETWORK_ERROR", status 0). `subscribe` polls the
+ * followed segments' change feeds every `pollMs` (default 2000).
+ */
+export function connect(options: {
+  baseUrl: string | URL;
+  apiKey: string;
+  fetch?: typeof fetch;
+  pollMs?: number;
+}): HttpKraiter;

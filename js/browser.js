@@ -9,3 +9,4 @@ setWasmLoader(() => init({ module_or_path: new URL("./wasm/kraiter_segments_bg.w
 export * from "./exports.js";
 export { indexedDBStorage } from "./storage/indexeddb.js";
 export { openInWorker } from "./browser-client.js";
+export { connect } from "./http-client.js";

@@ -1,7 +1,8 @@
 // `npm start`, the product's main command: builds the wasm if needed, runs the
 // Worker locally in workerd at http://127.0.0.1:8787 (PORT to change), serving
 // the www app and the REST API, with a demo tenant seeded with contacts, events
-// and computed segments, and prints its API key. Works offline.
+// and computed segments, and prints its API key; the app opens on that tenant
+// without asking for a key (app-config.json). Works offline.
 //   KRAITER_DEMO_KEY   the demo tenant's key (default below)
 //   KRAITER_API_KEYS   more keys to accept, comma separated
 //   KRAITER_STATE_DIR  where Durable Object data is kept (default .wrangler/state/v3/do)
@@ -14,7 +15,7 @@ const keys = [...new Set([DEMO_KEY, ...parseKeys(process.env.KRAITER_API_KEYS)])
 const port = portFromEnv();
 ensureBuilt();
 const started = Date.now();
-const { url, stop } = await serve({ keys, port });
+const { url, stop } = await serve({ keys, port, defaultKey: DEMO_KEY }); // the app opens on the demo tenant
 const api = client(url, DEMO_KEY);
 
 let segments;

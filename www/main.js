@@ -1,22 +1,26 @@
 // The segment-preview app: wires the rule builder, JSON view, live preview,
-// explain panel, saved segments (live ones follow the change stream, with a
-// membership chart) and data panel (with simulated activity) to one Kraiter
-// running in a module worker on IndexedDB. `?db=name` picks the database
+// explain panel, contact profiles, saved segments (live ones follow the
+// change stream, with a membership chart) and data panel to one client: a
+// server tenant over REST, or a Kraiter in a module worker on IndexedDB
+// (www/lib/source-picker.js chooses; simulated activity, demo data, imports
+// and reset are this browser's only). `?db=name` picks the browser database
 // (default kraiter-segments-demo). `window.kraiter` is the client, for the
 // console (and the browser tests).
-import { openInWorker } from "../js/browser-client.js";
-import { count } from "./lib/dom.js";
+import { count, debounce } from "./lib/dom.js";
 import { createActivityControl } from "./lib/activity-control.js";
+import { createContactProfile } from "./lib/contact-profile.js";
+import { createCopyControl } from "./lib/copy-tenant.js";
 import { createDataPanel } from "./lib/data-panel.js";
+import { deleteBrowserData, openBrowser } from "./lib/data-source.js";
 import { createExplainPanel } from "./lib/explain-panel.js";
 import { createJsonView } from "./lib/json-view.js";
 import { createMembershipChart } from "./lib/membership-chart.js";
 import { createPreview } from "./lib/preview-panel.js";
 import { createRuleBuilder } from "./lib/rule-builder.js";
 import { createSegmentsPanel } from "./lib/segments-panel.js";
+import { pickSource } from "./lib/source-picker.js";
 
 const DB = new URLSearchParams(location.search).get("db") || "kraiter-segments-demo";
-const DRAFT_KEY = `kraiter-segments:draft:${DB}`;
 const START_RULES = {
   operator: "and",
   conditions: [
@@ -33,37 +37,39 @@ const stats = $("stats");
 const banner = $("banner");
 const generalErrors = $("rule-errors");
 let editing = null; // the saved segment being edited: { id, name }
+let schema = null; // the last schema(): counts for the header, keys for the builder, dataChangedAt
 
-function openClient() {
-  return openInWorker({
-    storageName: DB,
-    worker: new Worker(new URL("./worker.js", import.meta.url), { type: "module" }),
-    onWaiting: () => {
-      banner.hidden = false;
-      banner.textContent = "This data is open in another tab. Close that tab to continue here.";
-    },
-  });
-}
+const onWaiting = () => {
+  banner.hidden = false;
+  banner.textContent = "This data is open in another tab. Close that tab to continue here.";
+};
 
 let client;
+let source;
 let unsubscribe = () => {};
-/** Every change of every segment goes to the list and the chart. */
+/** Every change of every segment goes to the list and the chart; the header's counts follow soon after. */
 function follow() {
   unsubscribe();
   unsubscribe = client.segments.subscribe("*", (change) => {
     segmentsPanel.applyChange(change);
     chart.add(change);
+    countsLater();
   });
 }
+const countsLater = debounce(() => refreshStats().catch(() => {}), 1000);
 Object.defineProperty(window, "kraiter", { get: () => client });
 try {
-  client = await openClient();
+  source = await pickSource({ db: DB, onWaiting });
+  client = source.client;
+  document.body.dataset.source = source.kind;
+  $("source-label").textContent = source.label;
   banner.hidden = true;
 } catch (err) {
   banner.hidden = false;
-  banner.textContent = `Could not open the data in this browser: ${err.message}`;
+  banner.textContent = `Could not open the data: ${err.message}`;
   throw err;
 }
+const DRAFT_KEY = source.kind === "server" ? `kraiter-segments:draft:server:${source.key}` : `kraiter-segments:draft:${DB}`;
 
 // Rule editing: builder ⇄ JSON, every change previewed and kept as a draft.
 const preview = createPreview({
@@ -73,7 +79,12 @@ const preview = createPreview({
     showGeneral(general);
     if (hidden && !general.length && !document.querySelector("#panel-form .invalid")) return "Finish the new condition to see who matches.";
   },
-  onExplain: (m) => explain.show({ contactId: m.id, email: m.email, segment: null }, { focus: true }),
+  onOpen: (m) => profile.show(m),
+  where: source.kind === "server" ? "on the server" : "in a worker",
+});
+const profile = createContactProfile({
+  client: () => client,
+  onExplain: (contact, segment) => explain.show({ contactId: contact.id, email: contact.email, segment }, { focus: true }),
 });
 const builder = createRuleBuilder($("panel-form"), { onChange: (rules) => ruleChanged(rules) });
 const explain = createExplainPanel({
@@ -161,7 +172,6 @@ async function save(create) {
     localStorage.setItem(DRAFT_KEY, JSON.stringify({ rules, editing }));
     await segmentsPanel.refresh();
     if (!seg.live) await segmentsPanel.compute(seg.id); // a live segment is current already
-    await refreshStats();
   } catch (err) {
     if (err.code !== "VALIDATION_ERROR") throw err;
     const nameDetails = (err.details ?? []).filter((d) => d.path === "name");
@@ -200,55 +210,71 @@ const segmentsPanel = createSegmentsPanel({
     if (chart.segmentId === id) chart.hide();
   },
   onSelect: (segment) => chart.show(segment),
-  onList: (segments) => builder.setSegments(segments, editing?.id ?? null),
-  onExplain: (m, segment) => explain.show({ contactId: m.id, email: m.email, segment }, { focus: true }),
+  onList: (segments) => {
+    builder.setSegments(segments, editing?.id ?? null);
+    showCounts();
+  },
+  onOpenMember: (m, segment) => profile.show(m, { segment }),
+  dataChangedAt: () => schema?.dataChangedAt ?? null,
 });
 
+/** The header's counts: contacts and events from schema(), segments from the list. */
+function showCounts() {
+  if (!schema) return;
+  const n = segmentsPanel.segments.length;
+  stats.textContent = `${count(schema.contacts.count)} contacts · ${count(schema.events.count)} events · ${count(n)} segment${n === 1 ? "" : "s"}`;
+}
+
+const options = (values) => values.map((value) => Object.assign(document.createElement("option"), { value }));
 async function refreshStats() {
-  const s = await client.stats();
-  stats.textContent = `${count(s.contacts)} contacts · ${count(s.events)} events · ${count(s.segments)} segment${s.segments === 1 ? "" : "s"} · stored in this browser`;
-  const keys = await client.task("propertyKeys", {});
-  $("property-keys").replaceChildren(...keys.map((k) => Object.assign(document.createElement("option"), { value: k })));
+  schema = await client.schema();
+  showCounts();
+  $("property-keys").replaceChildren(...options(schema.contacts.properties.map((p) => p.key)));
+  if (schema.events.names.length) $("event-names").replaceChildren(...options(schema.events.names.map((e) => e.name)));
+  segmentsPanel.render(); // a computed segment may be stale now
 }
 
 const chart = createMembershipChart({ client: () => client });
+if (source.kind === "server") createCopyControl({ server: () => client, db: DB });
+else setUpBrowserData();
 
-const activity = createActivityControl({
-  client: () => client,
-  onTick: () => refreshStats(),
-  onStopped: () => refreshStats(),
-});
+/** This browser only: simulated activity, demo data, file imports, reset. */
+function setUpBrowserData() {
+  const activity = createActivityControl({
+    client: () => client,
+    onTick: () => refreshStats(),
+    onStopped: () => refreshStats(),
+  });
 
-createDataPanel({
-  client: () => client,
-  onChanged: async () => {
-    await refreshStats();
-    preview.update(builder.getRules(), { now: true });
-    explain.rulesChanged();
-  },
-  onReset: async () => {
-    await activity.stop();
-    unsubscribe();
-    chart.hide();
-    await client.close();
-    await new Promise((resolve, reject) => {
-      const req = indexedDB.deleteDatabase(DB);
-      req.onsuccess = resolve;
-      req.onerror = () => reject(req.error);
-    });
-    localStorage.removeItem(DRAFT_KEY);
-    client = await openClient();
-    follow();
-    explain.reset();
-    setEditing(null);
-    await segmentsPanel.refresh();
-  },
-});
+  createDataPanel({
+    client: () => client,
+    onChanged: async () => {
+      await refreshStats();
+      preview.update(builder.getRules(), { now: true });
+      explain.rulesChanged();
+    },
+    onReset: async () => {
+      await activity.stop();
+      unsubscribe();
+      chart.hide();
+      await client.close();
+      await deleteBrowserData(DB);
+      localStorage.removeItem(DRAFT_KEY);
+      client = await openBrowser(DB, { onWaiting });
+      follow();
+      explain.reset();
+      setEditing(null);
+      await segmentsPanel.refresh();
+      await refreshStats();
+    },
+  });
+}
 
 // Start: the last draft (or an example rule), the saved segments, the counts.
 const draft = JSON.parse(localStorage.getItem(DRAFT_KEY) ?? "null");
 setEditing(draft?.editing ?? null);
 loadRules(draft?.rules ?? START_RULES);
 follow();
-await Promise.all([segmentsPanel.refresh(), refreshStats()]);
+await refreshStats();
+await segmentsPanel.refresh();
 document.body.dataset.state = "ready";

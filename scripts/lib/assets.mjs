@@ -3,7 +3,7 @@
 // `../js/…` (relative to www/). Serving www/ alone would break those imports;
 // serving the repository root would publish everything. Used by npm start,
 // npm run worker and, through wrangler.toml's [build] command, by deploys.
-import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { ROOT } from "./miniflare-options.mjs";
 
@@ -24,6 +24,15 @@ export function stageAssets(dir = ASSETS_DIR) {
     filter: (source) => !SERVER_ONLY.some((skip) => source === skip || source.startsWith(skip + sep)) && !source.endsWith(".d.ts"),
   });
   return dir;
+}
+
+/**
+ * Writes dir/app-config.json, which the app reads at start (www/lib/data-source.js):
+ * `{ defaultKey }` opens it on that tenant without asking for a key. Only
+ * `npm start` writes one (for its demo tenant); a deploy has none, so the app asks.
+ */
+export function writeAppConfig(dir, { defaultKey }) {
+  writeFileSync(join(dir, "app-config.json"), `${JSON.stringify({ defaultKey })}\n`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
-import { stageAssets } from "./assets.mjs";
+import { stageAssets, writeAppConfig } from "./assets.mjs";
 import { ROOT, workerOptions } from "./miniflare-options.mjs";
 
 /** Where local Durable Object data lives: wrangler dev's own folder, so both see the same data. */
@@ -37,12 +37,14 @@ export function portFromEnv() {
 
 /**
  * Starts workerd serving the API (and the www app as static assets) on host:port.
+ * `defaultKey`: the key the app opens without asking (npm start's demo tenant).
  * Resolves to { url, stop } once it accepts requests.
  */
-export async function serve({ keys, port, host = process.env.HOST ?? "127.0.0.1", stateDir = process.env.KRAITER_STATE_DIR ?? DEFAULT_STATE_DIR }) {
+export async function serve({ keys, port, defaultKey, host = process.env.HOST ?? "127.0.0.1", stateDir = process.env.KRAITER_STATE_DIR ?? DEFAULT_STATE_DIR }) {
   mkdirSync(stateDir, { recursive: true });
   // www/ at /, js/ at /js/ (restart to pick up edits); KRAITER_ASSETS_DIR moves the copy.
   const assets = stageAssets(process.env.KRAITER_ASSETS_DIR || undefined);
+  if (defaultKey) writeAppConfig(assets, { defaultKey });
   const mf = new Miniflare(workerOptions({ keys, port, host, persistDir: stateDir, assets }));
   let url;
   try {

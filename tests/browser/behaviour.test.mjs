@@ -149,7 +149,8 @@ test("a behavioural rule built through the controls counts, explains and marks i
   const memberEmail = (await sample.textContent()).trim();
   const member = contacts.find((c) => c.email === memberEmail);
   assert.ok(member && matches(member), `${memberEmail} is one the test expects`);
-  await sample.click();
+  await sample.click(); // opens the contact's profile, which explains it
+  await page.click("#profile-explain");
   await page.waitForSelector('#explain-verdict[data-member="true"]');
   assert.equal(await page.evaluate(() => document.activeElement.id), "explain-verdict", "focus moves to the answer");
   const mine = purchases(member.email);
@@ -187,6 +188,7 @@ test("a behavioural rule built through the controls counts, explains and marks i
   await firstMember.waitFor();
   const memberOfSaved = (await firstMember.textContent()).trim();
   await firstMember.click();
+  await page.click("#profile-explain");
   await page.waitForFunction((email) => document.getElementById("explain-verdict")?.textContent.includes(`${email} matches the saved segment “Europeans”`), memberOfSaved);
   assert.equal(await fact(page, "rules.conditions[0]", "actual"), JSON.stringify(contacts.find((c) => c.email === memberOfSaved).country));
 

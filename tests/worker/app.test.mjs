@@ -1,7 +1,8 @@
 // The www app as the Worker serves it (staged assets in real workerd): every
 // file the app loads by relative URL resolves with the right content type,
 // and, where Debian's Chromium is installed, the page starts up to "ready"
-// from the Worker's origin with no page errors.
+// from the Worker's origin (on the server tenant of the key it asks for)
+// with no page errors.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
@@ -75,7 +76,11 @@ test("the app starts in Chromium from the Worker's origin", { skip: !existsSync(
     const errors = [];
     page.on("pageerror", (error) => errors.push(error.message));
     await page.goto(`${origin}/?db=worker-app-${Date.now()}`);
-    await page.waitForSelector("body[data-state=ready]", { timeout: 30_000 });
+    // Staged without npm start's app-config.json, as deployed: the app asks for a key.
+    await page.waitForSelector("#key-dialog[open]", { timeout: 30_000 });
+    await page.fill("#key-input", "app-key");
+    await page.click("#key-open");
+    await page.waitForSelector("body[data-state=ready][data-source=server]", { timeout: 30_000 });
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();

@@ -1,14 +1,14 @@
 // The live preview: while the rule is edited, a debounced `preview` call in
 // the worker gives the count and the first members. Only the newest answer
 // is shown; a validation error goes back to the builder to be shown at its
-// condition. Each sample row opens the explain panel for that contact.
+// condition. Each sample row opens that contact's profile.
 import { count, debounce, h, ms } from "./dom.js";
 
 /**
- * @param {{ client, onDetails(details: object[] | null): string | void, onExplain(member: object): void }} options
+ * @param {{ client, onDetails(details: object[] | null): string | void, onOpen(member: object): void }} options
  *   `onDetails` may answer a note to show instead of the default one.
  */
-export function createPreview({ client, onDetails, onExplain }) {
+export function createPreview({ client, onDetails, onOpen, where = "in a worker" }) {
   const section = document.getElementById("preview");
   const out = document.getElementById("preview-count");
   const unit = document.getElementById("preview-unit");
@@ -26,10 +26,10 @@ export function createPreview({ client, onDetails, onExplain }) {
       out.value = count(n);
       out.textContent = count(n);
       unit.textContent = n === 1 ? "contact matches" : "contacts match";
-      meta.textContent = `Evaluated in ${ms(performance.now() - t0)} in a worker.`;
+      meta.textContent = `Evaluated in ${ms(performance.now() - t0)} ${where}.`;
       body.replaceChildren(...sample.map((m) => h("tr", {},
-        h("td", {}, h("button", { type: "button", class: "link", "aria-label": `Explain why ${m.email} matches`,
-          title: "Explain why this contact matches", onclick: () => onExplain(m) }, m.email)),
+        h("td", {}, h("button", { type: "button", class: "link", "aria-label": `Open the contact ${m.email}`,
+          title: "Open this contact: properties, segments, events, explain", onclick: () => onOpen(m) }, m.email)),
         h("td", { class: "props", title: JSON.stringify(m.properties) }, summarise(m.properties)))));
       onDetails(null);
     } catch (err) {

@@ -1,7 +1,8 @@
-// Rule nodes as short English, for the explain panel: "plan is one of pro,
-// enterprise", "purchase occurred between -60d and now in Europe/Berlin,
-// where category equals shoes, with sum of amount ≥ 100". No DOM, so the
-// node tests can check it (tests/www/rule-text.test.mjs).
+// Rule nodes as short English, for the explain panel and the one-line
+// summaries of the segments list: "plan is one of pro, enterprise",
+// "purchase occurred between -60d and now in Europe/Berlin, where category
+// equals shoes, with sum of amount ≥ 100". No DOM, so the node tests can
+// check it (tests/www/rule-text.test.mjs).
 import { EVENT_OPS, HAVING_FNS, HAVING_OPS, PROPERTY_OPS, SEGMENT_OPS, fieldKind } from "./rule-model.js";
 
 const label = (list, op) => list.find(([o]) => o === op)?.[1] ?? String(op);
@@ -47,16 +48,19 @@ function eventText(name, node) {
   return text;
 }
 
-/** A where node, recursively: "category equals “shoes” and amount at least 50". */
-export function whereText(n) {
-  if (Array.isArray(n)) return whereText({ operator: "and", conditions: n });
+/** A where node (or a whole rule), recursively: "category equals “shoes” and amount at least 50". */
+export function whereText(n, segmentName) {
+  if (Array.isArray(n)) return whereText({ operator: "and", conditions: n }, segmentName);
   if (n && Array.isArray(n.conditions)) {
-    const inner = n.conditions.map((c) => (c.conditions && c.conditions.length > 1 ? `(${whereText(c)})` : whereText(c)));
+    const inner = n.conditions.map((c) => (c.conditions && c.conditions.length > 1 ? `(${whereText(c, segmentName)})` : whereText(c, segmentName)));
     if (n.operator === "not") return `not ${inner[0] ?? "…"}`;
     return inner.join(n.operator === "or" ? " or " : " and ");
   }
-  return conditionText(n);
+  return conditionText(n, segmentName);
 }
+
+/** A saved segment's rule in one line: "plan is one of “pro” and (login occurred in the last 7d or seats ≥ 10)". */
+export const ruleSummary = (rules, segmentName) => whereText(rules, segmentName) || "every contact";
 
 /** The aggregate a having tests: "count of events", "sum of amount". */
 export const aggregateText = (h) => (h.fn === "count" ? "count of events" : `${label(HAVING_FNS, h.fn)} ${h.property}`);
