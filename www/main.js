@@ -14,6 +14,9 @@ import { createMembershipChart } from "./lib/membership-chart.js";
 import { createPreview } from "./lib/preview-panel.js";
 import { createRuleBuilder } from "./lib/rule-builder.js";
 import { createSegmentsPanel } from "./lib/segments-panel.js";
+import { remapRules, restoreSegments, savedSegments } from "./lib/demo-replace.js";
+import { createSaveGuard } from "./lib/save-guard.js";
+import { createSchemaHints } from "./lib/schema-hints.js";
 
 const DB = new URLSearchParams(location.search).get("db") || "kraiter-segments-demo";
 const DRAFT_KEY = `kraiter-segments:draft:${DB}`;
@@ -65,17 +68,24 @@ try {
   throw err;
 }
 
-// Rule editing: builder ⇄ JSON, every change previewed and kept as a draft.
+// Rule editing: builder ⇄ JSON, every change previewed and kept as a draft;
+// completions and warnings from the data's schema; saving refused, in words, while the rule cannot be saved.
+const guard = createSaveGuard({ buttons: [$("save-new"), $("save-changes")], reason: $("save-reason") });
+let untouchedErrors = 0; // errors held back on new conditions nobody has edited yet
+const hints = createSchemaHints(() => client, { onSchema: () => builder.render() });
 const preview = createPreview({
   client: { segments: { preview: (...a) => client.segments.preview(...a) } },
   onDetails: (details) => {
     const { general, hidden } = builder.setDetails(details ?? []);
     showGeneral(general);
-    if (hidden && !general.length && !document.querySelector("#panel-form .invalid")) return "Finish the new condition to see who matches.";
+    untouchedErrors = hidden;
+    const marked = general.length || document.querySelector("#panel-form .invalid");
+    guard.set("rule", marked ? "The rule has problems (marked above): fix them to save it." : null);
+    if (hidden && !marked) return "Finish the new condition to see who matches.";
   },
   onExplain: (m) => explain.show({ contactId: m.id, email: m.email, segment: null }, { focus: true }),
 });
-const builder = createRuleBuilder($("panel-form"), { onChange: (rules) => ruleChanged(rules) });
+const builder = createRuleBuilder($("panel-form"), { onChange: (rules) => ruleChanged(rules), hints });
 const explain = createExplainPanel({
   client: {
     segments: { explain: (...a) => client.segments.explain(...a) },
@@ -87,7 +97,7 @@ const explain = createExplainPanel({
 const json = createJsonView($("rule-json"), $("rule-json-status"), (rules) => {
   builder.setRules(rules);
   ruleChanged(builder.getRules(), { fromJson: true });
-});
+}, (problem) => guard.set("json", problem && `Not saved: ${problem} Fix it in the JSON tab, or edit the rule in the builder to replace it.`));
 
 function ruleChanged(rules, { fromJson = false } = {}) {
   if (!fromJson) json.show(rules);
@@ -148,6 +158,13 @@ function setEditing(segment) {
 }
 
 async function save(create) {
+  if (guard.blocked()) return;
+  if (untouchedErrors) { // a new condition left blank: show its errors now, do not save
+    showGeneral(builder.revealAll().general);
+    untouchedErrors = 0;
+    guard.set("rule", "The rule has problems (marked above): fix them to save it.");
+    return;
+  }
   nameError.textContent = "";
   nameInput.removeAttribute("aria-invalid");
   const rules = builder.getRules();
@@ -207,8 +224,7 @@ const segmentsPanel = createSegmentsPanel({
 async function refreshStats() {
   const s = await client.stats();
   stats.textContent = `${count(s.contacts)} contacts · ${count(s.events)} events · ${count(s.segments)} segment${s.segments === 1 ? "" : "s"} · stored in this browser`;
-  const keys = await client.task("propertyKeys", {});
-  $("property-keys").replaceChildren(...keys.map((k) => Object.assign(document.createElement("option"), { value: k })));
+  hints.refresh(); // completions follow the data (at most every 2 s while activity is simulated)
 }
 
 const chart = createMembershipChart({ client: () => client });
@@ -226,7 +242,9 @@ createDataPanel({
     preview.update(builder.getRules(), { now: true });
     explain.rulesChanged();
   },
-  onReset: async () => {
+  /** Deletes the data in this browser; `keepSegments` saves the segments again (the draft's references follow). */
+  onReset: async ({ keepSegments = false } = {}) => {
+    const kept = keepSegments ? await savedSegments(client) : [];
     await activity.stop();
     unsubscribe();
     chart.hide();
@@ -236,11 +254,18 @@ createDataPanel({
       req.onsuccess = resolve;
       req.onerror = () => reject(req.error);
     });
-    localStorage.removeItem(DRAFT_KEY);
     client = await openClient();
     follow();
     explain.reset();
-    setEditing(null);
+    if (keepSegments) {
+      const ids = await restoreSegments(client, kept);
+      const was = editing;
+      setEditing(was && ids.has(was.id) ? { ...was, id: ids.get(was.id) } : null);
+      loadRules(remapRules(builder.getRules(), ids));
+    } else {
+      localStorage.removeItem(DRAFT_KEY);
+      setEditing(null);
+    }
     await segmentsPanel.refresh();
   },
 });
