@@ -61,7 +61,7 @@ class WorkerKraiter {
       } else {
         fn = (...args) => this._send({ op: "call", method, args });
       }
-      this[command.resource][command.method] = fn;
+      (command.resource ? this[command.resource] : this)[command.method] = fn;
     }
   }
 

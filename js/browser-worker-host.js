@@ -65,8 +65,9 @@ export function serveKraiter({ tasks = {} } = {}, scope = self) {
         return open(options ?? {}, id);
       case "call": {
         if (!METHODS.has(method)) throw new KraiterError("VALIDATION_ERROR", `unknown method ${method}`);
-        const [resource, fn] = method.split(".");
-        return ready()[resource][fn](...args);
+        const k = ready();
+        const [resource, fn] = method.includes(".") ? method.split(".") : [null, method];
+        return (resource ? k[resource] : k)[fn](...args);
       }
       case "stats":
         return ready()._debugStats();

@@ -2,7 +2,7 @@
 // (index.d.ts), and what only this one has. package.json's "exports" picks
 // this file by condition, so a browsers build sees exactly the exports the
 // entry has (tests/types/ checks both: tsc, and the entry's real exports).
-import type { StorageAdapter, SegmentsResource, ContactsResource, EventsResource } from "./index.js";
+import type { StorageAdapter, SegmentsResource, ContactsResource, EventsResource, Schema } from "./index.js";
 export * from "./index.js";
 
 /**
@@ -25,6 +25,7 @@ export interface WorkerKraiter {
   readonly segments: SegmentsResource;
   readonly contacts: ContactsResource;
   readonly events: EventsResource;
+  schema(): Promise<Schema>;
   stats(): Promise<{ contacts: number; events: number; segments: number; heapBytes: number }>;
   compact(): Promise<void>;
   task(name: string, args?: unknown, options?: { onProgress?: (progress: unknown) => void }): Promise<unknown>;

@@ -19,7 +19,10 @@ import { invalid } from "./errors.js";
  * - `args`: the SDK method's parameters, which say how they become engine input:
  *   `input` / `records` (the argument itself), `id` (`{ id }`), `patch` (merged
  *   with the id; a non-object patch becomes `{ [patchKey]: patch }`), `params`
- *   (list `{ cursor, limit }`), `rules` + `options` (`{ rules, limit }`), `email`.
+ *   (list `{ cursor, limit }`), `rules` + `options` (`{ rules, limit }`), `email`,
+ *   `importOptions` (`{ dryRun }`: a dry run plans the import as a query,
+ *   answering its counts and storing nothing).
+ * - A `name` without a dot is a method of the Kraiter itself (`schema`).
  * - `paged`: answers a page; the SDK's page is `for await`-iterable.
  * - `local: true`: an SDK method that the Web Worker proxy implements on the
  *   page's side (subscribe: callbacks cannot be posted).
@@ -83,6 +86,10 @@ export const COMMANDS = [
   // once to every change and calls its own subscribers (browser-client.js).
   { name: "segments.subscribe", cmd: null, kind: "sdk", args: ["id", "listener"], local: true },
   {
+    name: "schema", cmd: "schema", kind: "query", args: [],
+    rest: { method: "GET", path: "/api/schema", status: 200 },
+  },
+  {
     name: "contacts.create", cmd: "contacts.create", kind: "mutation", args: ["input"],
     rest: { method: "POST", path: "/api/contacts", body: "object", status: 201 },
   },
@@ -107,16 +114,32 @@ export const COMMANDS = [
     rest: { method: "GET", path: "/api/contacts", query: ["limit", "cursor"], status: 200 },
   },
   {
-    name: "contacts.import", cmd: "contacts.import", kind: "mutation", args: ["records"],
+    name: "contacts.events", cmd: "contacts.events", kind: "query", args: ["id", "params"], paged: true,
+    rest: { method: "GET", path: "/api/contacts/:id/events", query: ["limit", "cursor"], status: 200 },
+  },
+  {
+    name: "contacts.segments", cmd: "contacts.segments", kind: "query", args: ["id", "params"], paged: true,
+    rest: { method: "GET", path: "/api/contacts/:id/segments", query: ["limit", "cursor"], status: 200 },
+  },
+  {
+    name: "contacts.import", cmd: "contacts.import", kind: "mutation", args: ["records", "importOptions"],
     rest: { method: "POST", path: "/api/contacts/import", body: "array", status: 200 },
+  },
+  {
+    name: "contacts.importDryRun", cmd: "contacts.import", kind: "query", args: ["records"], sdk: false,
+    rest: { method: "POST", path: "/api/contacts/import", body: "array", query: ["dryRun"], when: "dryRun", status: 200 },
   },
   {
     name: "events.track", cmd: "events.track", kind: "mutation", args: ["input"],
     rest: { method: "POST", path: "/api/events", body: "object", status: 201 },
   },
   {
-    name: "events.import", cmd: "events.import", kind: "mutation", args: ["records"],
+    name: "events.import", cmd: "events.import", kind: "mutation", args: ["records", "importOptions"],
     rest: { method: "POST", path: "/api/events/import", body: "array", status: 200 },
+  },
+  {
+    name: "events.importDryRun", cmd: "events.import", kind: "query", args: ["records"], sdk: false,
+    rest: { method: "POST", path: "/api/events/import", body: "array", query: ["dryRun"], when: "dryRun", status: 200 },
   },
   // Webhooks live in the tenant object (js/worker/webhooks.js), not in the engine or the SDK.
   {
@@ -138,7 +161,7 @@ export const COMMANDS = [
 ];
 
 for (const c of COMMANDS) {
-  [c.resource, c.method] = c.name.split(".");
+  [c.resource, c.method] = c.name.includes(".") ? c.name.split(".") : [null, c.name];
   Object.freeze(c);
 }
 Object.freeze(COMMANDS);
@@ -150,7 +173,7 @@ export const COMMAND = Object.freeze(Object.fromEntries(COMMANDS.map((c) => [c.n
 export const SDK_METHODS = Object.freeze(COMMANDS.filter((c) => c.sdk !== false && !c.local).map((c) => c.name));
 
 /** The three SDK resources, in order (webhooks are the Worker's own, not the SDK's). */
-export const RESOURCES = Object.freeze([...new Set(COMMANDS.filter((c) => c.sdk !== false).map((c) => c.resource))]);
+export const RESOURCES = Object.freeze([...new Set(COMMANDS.filter((c) => c.sdk !== false && c.resource).map((c) => c.resource))]);
 
 /**
  * Query parameters of the REST routes, with what the Worker accepts: `limit`
@@ -162,6 +185,7 @@ export const QUERY_PARAMS = Object.freeze({
   cursor: Object.freeze({ type: "string" }),
   email: Object.freeze({ type: "string" }),
   contactId: Object.freeze({ type: "string", required: true }),
+  dryRun: Object.freeze({ type: "string", enum: Object.freeze(["true"]) }),
 });
 
 const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -180,12 +204,22 @@ export function options(value, allowed) {
   return value;
 }
 
+/** An import's options: `{ dryRun?: boolean }`, checked. */
+export function importOptions(value) {
+  const { dryRun = false } = options(value, ["dryRun"]);
+  if (typeof dryRun !== "boolean") throw invalid("dryRun", "dryRun must be true or false");
+  return { dryRun };
+}
+
 /** The SDK method's arguments → the engine command's input. */
 export function engineInput(command, args) {
   const [a, b] = args;
   switch (command.args.join(",")) {
     case "input":
     case "records":
+      return a;
+    case "records,importOptions":
+      importOptions(b);
       return a;
     case "id":
       return { id: a };

@@ -253,8 +253,52 @@ export interface ContactsResource {
   update(id: string, patch: { email?: string; properties?: Record<string, JsonValue | null>; suppressed?: boolean }): Promise<Contact>;
   delete(id: string): Promise<void>;
   list(params?: ListParams): Promise<Page<Contact>>;
-  /** Upserts by email in one transaction. */
-  import(records: ContactInput[]): Promise<{ created: number; updated: number }>;
+  /** Upserts by email in one transaction. `dryRun`: the same counts and errors, nothing stored. */
+  import(records: ContactInput[], options?: ImportOptions): Promise<{ created: number; updated: number }>;
+  /** The contact's events, newest first (NOT_FOUND for an unknown contact). */
+  events(id: string, params?: ListParams): Promise<Page<ContactEvent>>;
+  /** The saved segments the contact is a member of (as last computed, or live), in creation order. */
+  segments(id: string, params?: ListParams): Promise<Page<Membership>>;
+}
+
+export interface ImportOptions {
+  /** Validate and count only: nothing is stored. Default false. */
+  dryRun?: boolean;
+}
+
+/** An event as a contact's profile lists it (the engine keeps no event ids). */
+export interface ContactEvent {
+  name: string;
+  contactId: string;
+  properties: Properties;
+  timestamp: string;
+}
+
+export interface Membership {
+  id: string;
+  name: string;
+  live: boolean;
+  joinedAt: string;
+}
+
+/** One property key of contacts, or of one event name's events. */
+export interface SchemaKey {
+  key: string;
+  /** Contacts (events) that have the key. */
+  count: number;
+  /** Most common first; `date`: a string that is an ISO 8601 instant. */
+  types: { type: "string" | "date" | "number" | "boolean" | "null" | "array" | "object"; count: number }[];
+  distinct: number;
+  /** Up to 10 most common scalar values, most common first. */
+  top: { value: string | number | boolean | null; count: number }[];
+}
+
+/** What the data holds; keys and names in the order they first appeared. */
+export interface Schema {
+  contacts: { count: number; properties: SchemaKey[] };
+  events: { count: number; names: { name: string; count: number; lastAt: string; properties: SchemaKey[] }[] };
+  /** When contacts or events last changed (null: never); a segment computed before it is stale. */
+  dataChangedAt: string | null;
 }
 
 export type EventInput = {
@@ -266,7 +310,8 @@ export type EventInput = {
 
 export interface EventsResource {
   track(input: EventInput): Promise<Event>;
-  import(records: EventInput[]): Promise<{ imported: number; contactsCreated: number }>;
+  /** All or nothing. `dryRun`: the same counts and errors, nothing stored. */
+  import(records: EventInput[], options?: ImportOptions): Promise<{ imported: number; contactsCreated: number }>;
 }
 
 /** The interface every storage adapter implements. */
@@ -310,6 +355,8 @@ export class Kraiter {
   readonly segments: SegmentsResource;
   readonly contacts: ContactsResource;
   readonly events: EventsResource;
+  /** What the data holds: property keys, value types and common values; event names, counts, last times. */
+  schema(): Promise<Schema>;
   /** Writes a snapshot and empties the storage log now (also automatic). */
   compact(): Promise<void>;
   /** When live segments next change with time alone (epoch ms), or null: for hosts that set alarms. */

@@ -7,6 +7,7 @@ import { Contacts } from "./contacts.js";
 import { fromCore, invalid } from "./errors.js";
 import { Events } from "./events.js";
 import { Segments } from "./segments.js";
+import { attachCore, deriveMethods } from "./resource.js";
 import { memoryStorage } from "./storage/memory.js";
 import { ensureWasm } from "./wasm-init.js";
 import { ensureZones, mentionsZone } from "./zones.js";
@@ -47,6 +48,7 @@ export class Kraiter {
 
   constructor(core) {
     this.#core = core;
+    attachCore(this, core);
     this.segments = new Segments(core);
     this.contacts = new Contacts(core);
     this.events = new Events(core);
@@ -154,3 +156,6 @@ export class Kraiter {
     return this.#core.query("stats", {});
   }
 }
+
+// The table's top-level methods: schema() (what the data holds; README, "Schema").
+deriveMethods(Kraiter, null);

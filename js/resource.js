@@ -5,7 +5,7 @@
 // Resources with logic of their own (the segments compute queue) define those
 // methods themselves and hook their results through SHAPE / SHAPE_TEXT.
 
-import { COMMANDS, engineInput, options } from "./commands.js";
+import { COMMANDS, engineInput, importOptions, options } from "./commands.js";
 import { queryPages } from "./page.js";
 
 const cores = new WeakMap(); // resource instance → Core
@@ -21,6 +21,11 @@ export class Resource {
   }
 }
 
+/** Lets `deriveMethods(Class, null)` give an object (the Kraiter) the table's top-level methods. */
+export function attachCore(target, core) {
+  cores.set(target, core);
+}
+
 /** Runs one command's SDK method on a core: its input, its queue, its pages. */
 function call(resource, command, args) {
   const core = cores.get(resource);
@@ -33,13 +38,16 @@ function call(resource, command, args) {
   const input = engineInput(command, args);
   // A command answered 204 over REST returns nothing in the SDK too.
   if (command.rest?.status === 204) return core.mutate(command.cmd, input).then(() => undefined);
-  if (command.kind === "mutation") return core.mutate(command.cmd, input).then(shape);
+  // A dry run plans the import as a query: its counts, nothing stored.
+  const dryRun = command.args[1] === "importOptions" && importOptions(args[1]).dryRun;
+  if (command.kind === "mutation" && !dryRun) return core.mutate(command.cmd, input).then(shape);
   return core.queryAsync(command.cmd, input).then(shape);
 }
 
 /**
  * Defines on `Class.prototype` every method of `resource` in the command
- * table that the class does not define itself. A table entry of kind "sdk"
+ * table that the class does not define itself (`resource` null: the
+ * table's top-level methods, for a class whose instances `attachCore`). A table entry of kind "sdk"
  * has logic of its own, so the class must define it.
  */
 export function deriveMethods(Class, resource) {
@@ -62,7 +70,7 @@ export function deriveMethods(Class, resource) {
  * (null for none). Rejects with a KraiterError as the SDK does.
  */
 export async function runText(kraiter, command, inputText, id) {
-  const resource = kraiter[command.resource];
+  const resource = command.resource ? kraiter[command.resource] : kraiter;
   const core = cores.get(resource);
   const options = id === undefined ? {} : { id };
   const text = command.kind === "mutation"

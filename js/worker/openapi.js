@@ -303,6 +303,21 @@ const schemas = {
     properties: { email, properties },
   },
   ContactPage: page("Contact"),
+  ContactEvent: {
+    type: "object",
+    additionalProperties: false,
+    required: ["name", "contactId", "properties", "timestamp"],
+    description: "An event as stored (the engine keeps no event ids).",
+    properties: { name: { type: "string" }, contactId: id("cnt"), properties, timestamp: ISO },
+  },
+  ContactEventPage: page("ContactEvent"),
+  Membership: {
+    type: "object",
+    additionalProperties: false,
+    required: ["id", "name", "live", "joinedAt"],
+    properties: { id: id("seg"), name: { type: "string" }, live: { type: "boolean" }, joinedAt: ISO },
+  },
+  MembershipPage: page("Membership"),
   ContactImport: { type: "array", items: ref("ContactCreate"), description: "Upserted by email, all or nothing." },
   ContactImportResult: {
     type: "object",
@@ -402,6 +417,58 @@ const schemas = {
     description: "A receiver drops a change whose `id` it has seen (ids increase across the tenant's segments).",
     properties: { data: { type: "array", minItems: 1, maxItems: 100, items: ref("Change"), description: "One segment's changes, in feed order." } },
   },
+  SchemaKey: {
+    type: "object",
+    additionalProperties: false,
+    required: ["key", "count", "types", "distinct", "top"],
+    properties: {
+      key: { type: "string" },
+      count: { type: "integer", minimum: 1, description: "Contacts (or events) that have the key." },
+      types: {
+        type: "array",
+        description: "Most common first; `date` is a string that is an ISO 8601 instant.",
+        items: {
+          type: "object", additionalProperties: false, required: ["type", "count"],
+          properties: { type: { enum: ["string", "date", "number", "boolean", "null", "array", "object"] }, count: { type: "integer", minimum: 1 } },
+        },
+      },
+      distinct: { type: "integer", minimum: 1 },
+      top: {
+        type: "array",
+        maxItems: 10,
+        description: "The most common scalar values, most common first.",
+        items: {
+          type: "object", additionalProperties: false, required: ["value", "count"],
+          properties: { value: { type: ["string", "number", "boolean", "null"] }, count: { type: "integer", minimum: 1 } },
+        },
+      },
+    },
+  },
+  Schema: {
+    type: "object",
+    additionalProperties: false,
+    required: ["contacts", "events", "dataChangedAt"],
+    properties: {
+      contacts: {
+        type: "object", additionalProperties: false, required: ["count", "properties"],
+        properties: { count: { type: "integer", minimum: 0 }, properties: { type: "array", items: ref("SchemaKey") } },
+      },
+      events: {
+        type: "object", additionalProperties: false, required: ["count", "names"],
+        properties: {
+          count: { type: "integer", minimum: 0 },
+          names: {
+            type: "array",
+            items: {
+              type: "object", additionalProperties: false, required: ["name", "count", "lastAt", "properties"],
+              properties: { name: { type: "string" }, count: { type: "integer", minimum: 1 }, lastAt: ISO, properties: { type: "array", items: ref("SchemaKey") } },
+            },
+          },
+        },
+      },
+      dataChangedAt: { type: ["string", "null"], format: "date-time", description: "When contacts or events last changed; a segment computed before it is stale." },
+    },
+  },
   EventImportResult: {
     type: "object",
     additionalProperties: false,
@@ -437,6 +504,9 @@ const DOCS = {
     example: { email: "alice@example.com", properties: { plan: "pro", seats: 12 } },
   },
   "contacts.get": { summary: "Get a contact", answer: "Contact", errors: [404] },
+  "contacts.events": { summary: "A contact's events, newest first", answer: "ContactEventPage", errors: [404] },
+  "contacts.segments": { summary: "The saved segments a contact is a member of, in creation order", answer: "MembershipPage", errors: [404] },
+  "schema": { summary: "What the data holds: property keys, value types and common values; event names, counts and property keys", answer: "Schema" },
   "contacts.list": {
     summary: "List contacts, in creation order; with `email`, find the contact with that email",
     description: "With `email` (compared case-insensitively) the answer is a page of that contact, or an empty page; `email` takes `limit` but not `cursor`.",
@@ -448,12 +518,14 @@ const DOCS = {
   },
   "contacts.delete": { summary: "Delete a contact and its memberships", errors: [404] },
   "contacts.import": {
-    summary: "Upsert contacts by email, all or nothing", body: "ContactImport", answer: "ContactImportResult",
+    summary: "Upsert contacts by email, all or nothing",
+    description: "With `dryRun=true` nothing is stored: the answer is what the import would do (the same counts and validation errors).", body: "ContactImport", answer: "ContactImportResult",
     example: [{ email: "bob@example.com", properties: { plan: "free" } }, { email: "alice@example.com", properties: { seats: 20 } }],
   },
   "events.track": { summary: "Track an event", body: "EventInput", answer: "Event", errors: [404], example: { name: "login", email: "alice@example.com" } },
   "events.import": {
-    summary: "Import events, all or nothing", body: "EventImport", answer: "EventImportResult",
+    summary: "Import events, all or nothing",
+    description: "With `dryRun=true` nothing is stored: the answer is what the import would do (the same counts and validation errors).", body: "EventImport", answer: "EventImportResult",
     example: [{ name: "purchase_completed", email: "bob@example.com", properties: { amount: 49 }, timestamp: "2025-09-14T09:30:00.000Z" }],
   },
   "webhooks.create": {
@@ -504,13 +576,14 @@ function links(kind) {
 const pathParam = { name: "id", in: "path", required: true, schema: { type: "string", minLength: 1 } };
 
 function queryParam(name) {
-  const { type, minimum, maximum, default: fallback } = QUERY_PARAMS[name];
-  const schema = type === "integer" ? { type, minimum, maximum, default: fallback } : { type };
+  const { type, minimum, maximum, default: fallback, enum: values } = QUERY_PARAMS[name];
+  const schema = type === "integer" ? { type, minimum, maximum, default: fallback } : { type, ...(values && { enum: [...values] }) };
   const description = {
     limit: "Page size, 1 to 100 (default 20).",
     cursor: "The `nextCursor` of the previous page; empty or absent for the first.",
     email: "Find the contact with this email (case-insensitive).",
     contactId: "The contact to explain (required).",
+    dryRun: "`true`: validate and count what the import would create and update; nothing is stored.",
   }[name];
   return { name, in: "query", required: Boolean(QUERY_PARAMS[name].required), schema, description };
 }
@@ -522,7 +595,7 @@ function operation(command, docs, head) {
     operationId: head ? `${command.name}.head` : command.name,
     summary: head ? `${docs.summary} (headers only)` : docs.summary,
     ...(docs.description && { description: docs.description }),
-    tags: [command.resource],
+    tags: [command.resource ?? "schema"],
     parameters: [...(rest.path.includes(":id") ? [pathParam] : []), ...queryNames.map(queryParam)],
     responses: {},
   };
@@ -585,7 +658,7 @@ function build() {
     },
     servers: [{ url: "/" }],
     security: [{ bearer: [] }],
-    tags: [{ name: "segments" }, { name: "contacts" }, { name: "events" }, { name: "webhooks" }],
+    tags: [{ name: "segments" }, { name: "contacts" }, { name: "events" }, { name: "schema" }, { name: "webhooks" }],
     paths,
     webhooks: { segmentChanges: DELIVERY },
     components: {

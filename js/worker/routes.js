@@ -123,6 +123,8 @@ function readQuery(command, candidates, searchParams) {
         continue;
       }
       query[name] = n;
+    } else if (spec.enum && !spec.enum.includes(value)) {
+      details.push({ path, message: `${name} must be ${spec.enum.join(" or ")}` });
     } else if (value !== "" || name !== "cursor") {
       query[name] = value;
     }

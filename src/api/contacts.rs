@@ -38,7 +38,7 @@ pub fn create(store: &Store, e: &Entry, now: i64, mut gen: IdGen) -> Result<Plan
     })
 }
 
-fn find(store: &Store, e: &Entry, f: &Fields) -> Result<usize> {
+pub(super) fn find(store: &Store, e: &Entry, f: &Fields) -> Result<usize> {
     let id = e.target(f, ids::CONTACT, "contact")?;
     store.contacts.slot_of_id(id).ok_or_else(|| Error::not_found("contact", &ids::format(ids::CONTACT, id)))
 }

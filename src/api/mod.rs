@@ -11,9 +11,11 @@ pub mod ids;
 mod input;
 mod output;
 mod plan;
+mod profile;
 mod props;
 mod refs;
 pub mod scan;
+mod schema;
 mod segments;
 
 use std::borrow::Cow;
@@ -191,6 +193,18 @@ impl Engine {
         crate::engine::live::wake_at(&self.store)
     }
 
+    /// A dry run of an import: planned (so validated, with its counts)
+    /// and never applied; a plan awaiting its commit is kept.
+    fn dry_run(&mut self, entry: &str) -> Result<String> {
+        let waiting = self.pending.take();
+        let planned = self.plan(entry).map(|_| self.pending.take());
+        self.pending = waiting;
+        Ok(match planned? {
+            Some((Planned { reply: plan::Reply::Json(text), .. }, _, _)) => text,
+            _ => "null".into(),
+        })
+    }
+
     pub fn discard(&mut self) {
         self.pending = None;
     }
@@ -204,6 +218,9 @@ impl Engine {
     /// Answers a read-only command.
     pub fn query(&mut self, entry: &str) -> Result<String> {
         let (e, now) = read_entry(entry)?;
+        if e.cmd == "contacts.import" || e.cmd == "events.import" {
+            return self.dry_run(entry);
+        }
         if e.cmd == "segments.preview" || e.cmd == "segments.explain" {
             self.store.events.prepare();
         }
@@ -231,6 +248,9 @@ impl Engine {
             "contacts.get" => contacts::get(s, &e),
             "contacts.getByEmail" => contacts::get_by_email(s, &e),
             "contacts.list" => contacts::list(s, &e),
+            "contacts.events" => profile::events(s, &e),
+            "contacts.segments" => profile::segments(s, &e),
+            "schema" => e.fields(&[]).map(|_| schema::schema(s)),
             "stats" => Ok(format!(
                 "{{\"contacts\":{},\"events\":{},\"segments\":{},\"changes\":{},\"heapBytes\":{}}}",
                 s.contacts.live_count(),

@@ -145,12 +145,16 @@ pub fn apply(store: &mut Store, p: Planned, now: i64, seed: [u32; 4]) -> (String
                 store.events.push_id(ids[e.name as usize], e.slot, e.ts, props);
                 touched.push(e.slot);
             }
+            if !touched.is_empty() {
+                store.data_at = now;
+            }
             let names: Vec<&str> = b.event_names.iter().map(String::as_str).collect();
             live::touched(store, &mut touched, (!contacts_changed).then_some(names.as_slice()), cause, &mut rec);
             store.events.settle();
         }
         Plan::DropContact { slot } => {
             store.contacts.remove(slot);
+            store.data_at = now;
             live::contact_deleted(store, slot as u32, &mut rec);
         }
         Plan::Nothing => {}

@@ -121,6 +121,31 @@ impl NameIndex {
         }
     }
 
+    /// Calls `f(event, contact slot, time)` for every event: the indexed
+    /// ones in time order, then the tail's in arrival order.
+    pub fn each_event(&self, mut f: impl FnMut(Ev, u32, i64)) {
+        for i in 0..self.ts.len() {
+            f(Ev::At(i), self.slot.get(i), self.ts.get(i));
+        }
+        for (i, &(t, s)) in self.tail.iter().enumerate() {
+            f(Ev::Tail(i), s, t);
+        }
+    }
+
+    /// The events of contact `slot`, as `each_of_contact` gives them, but
+    /// without building the per-contact order when no live segment has
+    /// (a one-off read, such as a contact's profile, scans instead).
+    pub fn each_of_contact_once(&self, slot: u32, mut f: impl FnMut(Ev)) {
+        if self.read_by_contact() {
+            return self.each_of_contact(slot, f);
+        }
+        self.each_event(|e, s, _| {
+            if s == slot {
+                f(e)
+            }
+        });
+    }
+
     /// Whether per-contact reads are in use (they keep the tail short).
     fn read_by_contact(&self) -> bool {
         self.by_contact.get().is_some()
@@ -358,6 +383,11 @@ impl Events {
 
     pub fn names(&self) -> &[Box<str>] {
         &self.names
+    }
+
+    /// The events of each name, in the order of `names` (merged or not).
+    pub fn lists(&self) -> &[NameIndex] {
+        &self.lists
     }
 
     /// Plans an event property key against the columns of the name with

@@ -3,13 +3,15 @@
 //! values instead of replaying every record. Lookup maps are not stored;
 //! they are rebuilt on restore.
 //!
-//! Format `KSG4`: the marker, the postcard body, then a 16-byte trailer
+//! Format `KSG6`: the marker, the postcard body, then a 16-byte trailer
 //! (body length and XXH3-64 of the body, little-endian). The trailer sits
 //! at the end because the body is streamed out in pieces as it is written.
 //! Restoring checks the trailer, decodes, then checks every invariant the
 //! engine indexes by (lengths, orders, codes, slots) before using any of
 //! it, so bad bytes are a STORAGE_ERROR naming what is wrong, never a trap.
-//! Snapshots of the previous format (`KSG3`, no trailer) still restore.
+//! Snapshots of earlier formats still restore: `KSG5` (no data time: the
+//! newest contact write stands in), `KSG4` (no live segments or feeds) and
+//! `KSG3` (no trailer, no event properties).
 
 use serde::{Deserialize, Serialize};
 
@@ -19,7 +21,8 @@ use super::segments::Segments;
 use crate::error::{Code, Error};
 use crate::rules::parse_rules;
 
-const MAGIC: &[u8; 4] = b"KSG5";
+const MAGIC: &[u8; 4] = b"KSG6";
+const MAGIC_V5: &[u8; 4] = b"KSG5";
 const MAGIC_V4: &[u8; 4] = b"KSG4";
 const MAGIC_V3: &[u8; 4] = b"KSG3";
 const TRAILER: usize = 16;
@@ -82,6 +85,19 @@ pub struct Store {
     pub last_id: u128,
     /// The instant live segments were last brought up to (`live/`).
     pub clock: i64,
+    /// When contacts or events last changed (epoch ms; 0: never), so a
+    /// computed segment can be told apart from a stale one.
+    pub data_at: i64,
+}
+
+/// The layout of `KSG5` snapshots: no data time.
+#[derive(Deserialize)]
+struct StoreV5 {
+    contacts: Contacts,
+    events: Events,
+    segments: Segments,
+    last_id: u128,
+    clock: i64,
 }
 
 /// The layout of `KSG4` snapshots: no live segments or change feeds.
@@ -113,11 +129,16 @@ fn decode(bytes: &[u8]) -> Result<Store, String> {
             segments: v.segments.into(),
             last_id: v.last_id,
             clock: 0,
+            data_at: 0,
         });
     }
     if bytes.starts_with(MAGIC_V4) {
         let v: StoreV4 = postcard::from_bytes(body(bytes, MAGIC_V4)?).map_err(undecodable)?;
-        return Ok(Store { contacts: v.contacts, events: v.events, segments: v.segments.into(), last_id: v.last_id, clock: 0 });
+        return Ok(Store { contacts: v.contacts, events: v.events, segments: v.segments.into(), last_id: v.last_id, clock: 0, data_at: 0 });
+    }
+    if bytes.starts_with(MAGIC_V5) {
+        let v: StoreV5 = postcard::from_bytes(body(bytes, MAGIC_V5)?).map_err(undecodable)?;
+        return Ok(Store { contacts: v.contacts, events: v.events, segments: v.segments, last_id: v.last_id, clock: v.clock, data_at: 0 });
     }
     postcard::from_bytes(body(bytes, MAGIC)?).map_err(undecodable)
 }
@@ -176,6 +197,9 @@ impl Store {
         let bad = |m: &str| Error::new(Code::StorageError, format!("snapshot is unreadable: {m}"));
         let mut s = decode(bytes).map_err(|m| bad(&m))?;
         s.check_and_index().map_err(|m| bad(&m))?;
+        if s.data_at == 0 {
+            s.data_at = (0..s.contacts.slots()).map(|slot| s.contacts.updated_at(slot)).max().unwrap_or(0);
+        }
         for seg in s.segments.iter_mut() {
             let v: serde_json::Value = serde_json::from_str(&seg.rules_json).map_err(|e| bad(&e.to_string()))?;
             seg.rules = Some(parse_rules(&v, "rules").map_err(|e| bad(&e.message))?);

@@ -21,6 +21,9 @@ test("every SDK resource has exactly the table's methods", async () => {
   const kraiter = await Kraiter.open();
   assert.deepEqual(RESOURCES, ["segments", "contacts", "events"]);
   for (const resource of RESOURCES) assert.deepEqual(methodsOf(kraiter[resource]), tableMethods(resource), resource);
+  // The table's top-level methods are the Kraiter's own.
+  for (const method of tableMethods(null)) assert.equal(typeof kraiter[method], "function", method);
+  assert.deepEqual(tableMethods(null), ["schema"]);
   await kraiter.close();
 });
 
@@ -83,6 +86,7 @@ test("the Web Worker proxy: the client has every table method, the host allows e
   for (const resource of RESOURCES) {
     assert.deepEqual(Object.keys(client[resource]).sort(), tableMethods(resource), resource);
   }
+  for (const method of tableMethods(null)) assert.equal(typeof client[method], "function", method);
   const c = await client.contacts.create({ email: "a@x.io", properties: { plan: "pro" } });
   assert.equal((await client.contacts.get(c.id)).email, "a@x.io");
   assert.equal((await client.contacts.update(c.id, { properties: { seats: 2 } })).properties.seats, 2);
@@ -90,6 +94,9 @@ test("the Web Worker proxy: the client has every table method, the host allows e
   assert.deepEqual(await client.contacts.import([{ email: "b@x.io" }]), { created: 1, updated: 0 });
   assert.equal((await client.events.track({ name: "login", contactId: c.id })).contactId, c.id);
   assert.deepEqual(await client.events.import([{ name: "login", email: "b@x.io" }]), { imported: 1, contactsCreated: 0 });
+  assert.deepEqual(await client.contacts.import([{ email: "new@x.io" }], { dryRun: true }), { created: 1, updated: 0 });
+  assert.equal((await client.schema()).contacts.count, 2);
+  assert.equal((await client.contacts.events(c.id, { limit: 1 })).data[0].name, "login");
   const s = await client.segments.create({ name: "pro", rules: [{ field: "properties.plan", op: "eq", value: "pro" }] });
   assert.equal((await client.segments.get(s.id)).name, "pro");
   assert.equal((await client.segments.update(s.id, { name: "pro 2" })).name, "pro 2");
@@ -101,6 +108,7 @@ test("the Web Worker proxy: the client has every table method, the host allows e
   for await (const m of await client.segments.listMembers(s.id, { limit: 1 })) members.push(m.id);
   assert.deepEqual(members, [c.id]);
   assert.equal((await client.segments.explain(s.id, c.id)).member, true);
+  assert.deepEqual((await client.contacts.segments(c.id)).data.map((m) => m.id), [s.id]);
   assert.equal((await client.segments.explain([{ field: "email", op: "eq", value: "x" }], c.id)).member, false);
   await client.segments.delete(s.id);
   await client.contacts.delete(c.id);

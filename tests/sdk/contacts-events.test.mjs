@@ -127,3 +127,17 @@ test("events.import: one batch, contacts created for unknown emails, bad record 
   assert.equal(e.details[0].path, "[1].contactId");
   assert.equal((await kraiter.contacts.list()).data.length, 2, "z@x.io was not created");
 });
+
+test("imports take { dryRun }: counts and errors of the real import, nothing stored; options are checked", async () => {
+  const { kraiter } = await open();
+  await kraiter.contacts.create({ email: "a@x.io" });
+  assert.deepEqual(await kraiter.contacts.import([{ email: "A@x.io" }, { email: "b@x.io" }], { dryRun: true }), { created: 1, updated: 1 });
+  assert.deepEqual(await kraiter.events.import([{ name: "login", email: "c@x.io" }], { dryRun: true }), { imported: 1, contactsCreated: 1 });
+  assert.equal((await kraiter.schema()).contacts.count, 1);
+  assert.equal((await kraiter.schema()).events.count, 0);
+  await assert.rejects(kraiter.contacts.import([{ email: "x" }], { dryRun: true }), (e) => e.code === "VALIDATION_ERROR" && e.details[0].path === "[0].email");
+  await assert.rejects(kraiter.contacts.import([], { dryRun: "yes" }), (e) => e.code === "VALIDATION_ERROR" && e.details[0].path === "dryRun");
+  await assert.rejects(kraiter.events.import([], { dryrun: true }), (e) => e.code === "VALIDATION_ERROR" && e.details[0].path === "dryrun");
+  assert.deepEqual(await kraiter.contacts.import([{ email: "b@x.io" }], { dryRun: false }), { created: 1, updated: 0 });
+  await kraiter.close();
+});

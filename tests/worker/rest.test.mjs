@@ -266,3 +266,50 @@ describe("live segments over REST", () => {
     assertError(await call("PATCH", `/api/segments/${s.json.id}`, { body: { live: "yes" } }), 400, "VALIDATION_ERROR");
   });
 });
+
+describe("what the app reads: schema, a contact's events and segments, dry-run imports", () => {
+  test("GET /api/schema, /api/contacts/:id/events (paged, newest first) and /api/contacts/:id/segments", async () => {
+    const c = (await call("POST", "/api/contacts", { body: { email: "schema@x.io", properties: { plan: "pro", tier: 3 } } })).json;
+    for (let i = 0; i < 5; i++) {
+      const r = await call("POST", "/api/events", { body: { name: "purchase", contactId: c.id, properties: { amount: i }, timestamp: `2025-09-0${i + 1}T00:00:00Z` } });
+      assert.equal(r.status, 201, r.text);
+    }
+    const schema = await call("GET", "/api/schema");
+    assert.equal(schema.status, 200, schema.text);
+    const plan = schema.json.contacts.properties.find((k) => k.key === "plan");
+    assert.deepEqual(plan.types[0].type, "string");
+    assert.ok(plan.top.some((t) => t.value === "pro"));
+    const purchase = schema.json.events.names.find((n) => n.name === "purchase");
+    assert.equal(purchase.lastAt, "2025-09-05T00:00:00.000Z");
+    assert.deepEqual(purchase.properties.map((p) => p.key), ["amount"]);
+    assert.equal(typeof schema.json.dataChangedAt, "string");
+
+    const first = await call("GET", `/api/contacts/${c.id}/events?limit=2`);
+    assert.equal(first.status, 200, first.text);
+    assert.deepEqual(first.json.data.map((e) => e.properties.amount), [4, 3]);
+    const second = await call("GET", `/api/contacts/${c.id}/events?limit=10&cursor=${encodeURIComponent(first.json.nextCursor)}`);
+    assert.deepEqual(second.json.data.map((e) => e.properties.amount), [2, 1, 0]);
+    assert.equal(second.json.nextCursor, null);
+    assertError(await call("GET", "/api/contacts/cnt_01J00000000000000000000000/events"), 404, "NOT_FOUND");
+    assertError(await call("GET", `/api/contacts/${c.id}/events?cursor=bad`), 400, "VALIDATION_ERROR");
+
+    const s = (await call("POST", "/api/segments", { body: { name: "pro here", rules: PRO, live: true } })).json;
+    const memberships = await call("GET", `/api/contacts/${c.id}/segments`);
+    assert.equal(memberships.status, 200, memberships.text);
+    assert.ok(memberships.json.data.some((m) => m.id === s.id && m.live === true), memberships.text);
+  });
+
+  test("POST /api/contacts/import?dryRun=true counts and stores nothing; a bad dryRun is a 400", async () => {
+    const body = [{ email: "dry-1@x.io" }, { email: "schema@x.io" }];
+    const dry = await call("POST", "/api/contacts/import?dryRun=true", { body });
+    assert.equal(dry.status, 200, dry.text);
+    assert.deepEqual(dry.json, { created: 1, updated: 1 });
+    assert.deepEqual((await call("GET", "/api/contacts?email=dry-1@x.io")).json.data, []);
+    const events = await call("POST", "/api/events/import?dryRun=true", { body: [{ name: "login", email: "dry-2@x.io" }] });
+    assert.deepEqual(events.json, { imported: 1, contactsCreated: 1 });
+    const err = assertError(await call("POST", "/api/contacts/import?dryRun=yes", { body }), 400, "VALIDATION_ERROR");
+    assert.equal(err.details[0].path, "query.dryRun");
+    const bad = assertError(await call("POST", "/api/contacts/import?dryRun=true", { body: [{ email: "nope" }] }), 400, "VALIDATION_ERROR");
+    assert.equal(bad.details[0].path, "[0].email");
+  });
+});

@@ -280,7 +280,7 @@ mod snapshots {
         assert_eq!((seg["name"].as_str(), seg["status"].as_str()), (Some("Pro users"), Some("ready")));
         // It writes back in the current format, events and all.
         let again = r.snapshot();
-        assert_eq!(&again[..4], b"KSG5");
+        assert_eq!(&again[..4], b"KSG6");
         assert_eq!(query(&mut Engine::restore(&again).unwrap(), "stats", json!({}), NOW)["events"], 4);
     }
 }

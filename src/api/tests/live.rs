@@ -179,3 +179,17 @@ fn the_ksg4_format_still_restores() {
     let id = seg["id"].as_str().unwrap().to_string();
     assert_eq!(query(&mut r, "segments.changes", json!({ "id": id }), NOW)["data"], json!([]));
 }
+
+#[test]
+fn the_ksg5_format_still_restores() {
+    let v5 = include_bytes!("../../../tests/fixtures/ksg5/snapshot.bin");
+    assert_eq!(&v5[..4], b"KSG5");
+    let mut r = Engine::restore(v5).unwrap();
+    assert_eq!(query(&mut r, "stats", json!({}), NOW)["events"], 1);
+    let seg = &query(&mut r, "segments.list", json!({}), NOW)["data"][0];
+    assert_eq!((seg["memberCount"].clone(), seg["live"].clone()), (json!(1), json!(true)));
+    let id = seg["id"].as_str().unwrap().to_string();
+    assert_eq!(query(&mut r, "segments.changes", json!({ "id": id }), NOW)["data"].as_array().unwrap().len(), 1);
+    // A KSG5 snapshot has no data time: the newest contact write stands in.
+    assert_eq!(query(&mut r, "schema", json!({}), NOW)["dataChangedAt"], json!("2025-09-15T10:00:00.000Z"));
+}
