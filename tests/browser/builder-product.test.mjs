@@ -118,6 +118,12 @@ for (const [width, viewport] of WIDTHS) {
     await page.selectOption('#import-columns tr[data-column="secret"] select', "ignore");
     await page.waitForFunction(() => document.querySelector('#import-columns tr[data-column="secret"] [data-role=import-type]').textContent === "ignored");
     assert.equal(await importChecked(page), "ready");
+    // The mapping scrolls inside its own box: the page does not get wider than the window, nor the box taller than its cap.
+    const fit = await page.evaluate(() => {
+      const wrap = document.getElementById("import-columns-wrap");
+      return { page: document.documentElement.scrollWidth - innerWidth, wide: wrap.scrollWidth - wrap.clientWidth, tall: wrap.getBoundingClientRect().height <= Math.max(innerHeight * 0.5, 26 * 15) + 2 };
+    });
+    assert.deepEqual(fit, { page: 0, wide: 0, tall: true }, "the column mapping stays inside the screen");
     await page.locator("#import-form").scrollIntoViewIfNeeded();
     await screen(page, "import-preview", width);
     await page.click("#import-start");
@@ -143,6 +149,7 @@ for (const [width, viewport] of WIDTHS) {
     assert.match(listed[1], /^line 3 email: /);
     assert.match(listed[2], /^line 4 email: /);
     assert.equal(await page.isDisabled("#import-start"), true);
+    assert.equal(await page.textContent("#import-start"), "Import", "no count left over from the events file");
     await page.locator("#import-form").scrollIntoViewIfNeeded();
     await screen(page, "import-errors", width);
     assert.match(await page.textContent("#stats"), /^40 contacts/);
@@ -168,11 +175,47 @@ for (const [width, viewport] of WIDTHS) {
     await page.selectOption(key("rules.conditions[0]:op"), "eq");
     await page.waitForFunction(() => document.querySelector('[data-key="rules.conditions[0]:value"]').list?.options.length === 2);
     assert.deepEqual(await listOf("rules.conditions[0]:value"), ["pro", "free"], "most common first");
+    // A new key, typed: its value completions follow without a redraw.
+    await page.fill(key("rules.conditions[0]:key"), "country");
+    await page.waitForFunction(() => document.querySelector('[data-key="rules.conditions[0]:value"]').list?.options.length === 3);
+    assert.deepEqual(await listOf("rules.conditions[0]:value"), ["GB", "US", "DE"]);
+    await page.fill(key("rules.conditions[0]:key"), "plan");
     await page.fill(key("rules.conditions[0]:value"), "pro");
-    await page.fill(key("rules.conditions[1].conditions[0]:key"), "purchse");
-    assert.match(await page.textContent('[data-warning-for="rules.conditions[1].conditions[0]"]'), /No event is named purchse — did you mean purchase\?/);
+
+    // Events: the name no data has is warned about; the one it has gets its where keys and values, and its having keys.
+    const ev = "rules.conditions[1].conditions[0]";
+    await page.fill(key(`${ev}:key`), "purchse");
+    assert.match(await page.textContent(`[data-warning-for="${ev}"]`), /No event is named purchse — did you mean purchase\?/);
+    await expectCount(page, 0); // no contact did purchse, and none has seats
+    await page.click(key(`${ev}:add-where`));
+    await page.fill(key(`${ev}.where.conditions[0]:key`), "amount");
+    assert.equal(await page.getAttribute(key(`${ev}.where.conditions[0]:key`), "list"), null, "no event is named purchse: no keys to offer");
+    await page.fill(key(`${ev}:key`), "purchase");
+    assert.equal(await page.textContent(`[data-warning-for="${ev}"]`), "");
+    assert.deepEqual(await listOf(`${ev}.where.conditions[0]:key`), ["amount"], "the event's property keys, once its name is one the data has");
+    await page.fill(key(`${ev}.where.conditions[0]:key`), "amout");
+    assert.equal(await page.textContent(`[data-warning-for="${ev}.where.conditions[0]"]`), "No purchase event has the property amout — did you mean amount?");
+    await page.fill(key(`${ev}.where.conditions[0]:key`), "amount");
+    assert.equal(await page.textContent(`[data-warning-for="${ev}.where.conditions[0]"]`), "");
+    await page.selectOption(key(`${ev}.where.conditions[0]:type`), "number");
+    assert.deepEqual(await listOf(`${ev}.where.conditions[0]:value`), ["5"], "the event property's common values");
+    await page.fill(key(`${ev}.where.conditions[0]:value`), "5");
+    await page.click(key(`${ev}:add-having`));
+    await page.selectOption(key(`${ev}:having-fn`), "sum");
+    assert.deepEqual(await listOf(`${ev}:having-property`), ["amount"], "having: the event's property keys");
+    await page.fill(key(`${ev}:having-property`), "amont");
+    assert.equal(await page.textContent(`[data-warning-for="${ev}.having"]`), "No purchase event has the property amont — did you mean amount?");
+    await page.fill(key(`${ev}:having-property`), "amount");
+    assert.equal(await page.textContent(`[data-warning-for="${ev}.having"]`), "");
+    await page.selectOption(key(`${ev}:having-op`), "gte");
+    await page.fill(key(`${ev}:having-value`), "5");
     await expectCount(page, 1);
-    await page.locator('[data-path="rules.conditions[1].conditions[0]"]').scrollIntoViewIfNeeded();
+
+    // The screenshot: a warning at each level (a contact property, an event name's where key).
+    await page.fill(key("rules.conditions[0]:key"), "plann");
+    await page.fill(key(`${ev}.where.conditions[0]:key`), "amout");
+    await expectCount(page, 0);
+    await page.$eval(`[data-warning-for="${ev}.where.conditions[0]"]`, (el) => el.scrollIntoView({ block: "center" }));
     await screen(page, "builder-warnings", width);
     assert.deepEqual(problems, []);
     await page.close();

@@ -12,7 +12,7 @@ const OPERATORS = [["and", "all"], ["or", "any"], ["not", "none"]];
 /**
  * @param ctx the builder's context (rule-builder.js)
  * @param {{ indices: number[], scope: "rule" | "where", lead: string, name: string,
- *   onRemove?: () => void, removeFocus?: string, event?: string }} at  `event`: in a where, the event's name
+ *   onRemove?: () => void, removeFocus?: string, event?: () => string }} at  `event`: in a where, the event's name (read when used)
  */
 export function renderGroup(ctx, group, path, at) {
   ctx.track(path, group);

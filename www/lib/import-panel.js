@@ -68,6 +68,7 @@ export function createImportPanel({ client, onChanged, busy }) {
 
   const blockStart = (reason) => {
     start.disabled = true;
+    start.textContent = "Import"; // not the count of an earlier file
     plan.textContent = reason;
     plan.className = "result";
   };

@@ -60,6 +60,9 @@ export function keyWarning(schema, { kind, key, event = null }) {
   return keys.includes(key) ? null : `No contact has the property ${key}${hint(keys)}`;
 }
 
+/** Names in alphabetical order (the schema lists them in the order they first appeared). */
+const sorted = (names) => [...names].sort((a, b) => a.localeCompare(b, "en"));
+
 /** @param {{ schema(): Promise<object> }} client (or a function answering the current client) */
 export function createSchemaHints(client, { minIntervalMs = 2000, onSchema } = {}) {
   let schema = null;
@@ -127,12 +130,14 @@ export function createSchemaHints(client, { minIntervalMs = 2000, onSchema } = {
     },
     /** Datalist id for a key input: property keys (of contacts, or of `event`), or event names. */
     keyList({ kind, event = null }) {
-      if (kind === "event") return datalist("events", () => (schema?.events.names ?? []).map((e) => e.name));
+      if (kind === "event") return datalist("events", () => sorted((schema?.events.names ?? []).map((e) => e.name)));
       if (kind !== "property") return null;
-      return datalist(`keys:${event ?? ""}`, () => propertiesOf(event).map((p) => p.key));
+      if (event !== null && !eventOf(event)) return null; // no list per half-typed name (a new name in the data redraws the builder)
+      return datalist(`keys:${event ?? ""}`, () => sorted(propertiesOf(event).map((p) => p.key)));
     },
-    /** Datalist id for a value input: the property's most common values. */
+    /** Datalist id for a value input: the property's most common values (null for a key no data has). */
     valueList({ key, event = null }) {
+      if (!propertiesOf(event).some((p) => p.key === key)) return null;
       return datalist(`values:${event ?? ""}:${key}`, () => (propertiesOf(event).find((x) => x.key === key)?.top ?? [])
         .map((t) => t.value).filter((v) => v !== null));
     },

@@ -17,7 +17,7 @@ export function renderWhere(ctx, cond, path, rerender) {
   }
   return h("div", { class: "section where" },
     renderGroup(ctx, cond.where, wherePath, {
-      indices: [], scope: "where", lead: "Only events where", name: "event filter", event: fieldKind(cond.field).key,
+      indices: [], scope: "where", lead: "Only events where", name: "event filter", event: () => fieldKind(cond.field).key,
       onRemove: () => removeWhere(cond), removeFocus: `${path}:add-where`,
     }));
 }
