@@ -72,7 +72,8 @@ try {
 // completions and warnings from the data's schema; saving refused, in words, while the rule cannot be saved.
 const guard = createSaveGuard({ buttons: [$("save-new"), $("save-changes")], reason: $("save-reason") });
 let untouchedErrors = 0; // errors held back on new conditions nobody has edited yet
-const hints = createSchemaHints(() => client, { onSchema: () => builder.render() });
+// New names in the data: lists and warnings set again in place (no redraw under the user's typing).
+const hints = createSchemaHints(() => client, { onSchema: () => builder.relist() });
 const preview = createPreview({
   client: { segments: { preview: (...a) => client.segments.preview(...a) } },
   onDetails: (details) => {

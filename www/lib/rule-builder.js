@@ -9,6 +9,7 @@
 import { isGroup, newGroup, normaliseRules } from "./rule-model.js";
 import { renderGroup } from "./group-editor.js";
 import { clearMarks, markDetails } from "./error-marks.js";
+import { relist } from "./relist.js";
 
 /**
  * @param {HTMLElement} root where the form goes
@@ -94,5 +95,7 @@ export function createRuleBuilder(root, { onChange, hints = null }) {
       return mark();
     },
     render,
+    /** Sets every input's completions and warnings again from the hints (the data's names changed): no redraw. */
+    relist: () => relist(root),
   };
 }

@@ -107,7 +107,7 @@ export function createSchemaHints(client, { minIntervalMs = 2000, onSchema } = {
     }
     last = Date.now();
     for (const list of lists.values()) fill(list);
-    if (names(schema) !== before) onSchema?.(schema); // the builder redraws its warnings only when names come or go
+    if (names(schema) !== before) onSchema?.(schema); // the builder sets its lists and warnings again only when names come or go
   }
 
   return {
@@ -132,7 +132,7 @@ export function createSchemaHints(client, { minIntervalMs = 2000, onSchema } = {
     keyList({ kind, event = null }) {
       if (kind === "event") return datalist("events", () => sorted((schema?.events.names ?? []).map((e) => e.name)));
       if (kind !== "property") return null;
-      if (event !== null && !eventOf(event)) return null; // no list per half-typed name (a new name in the data redraws the builder)
+      if (event !== null && !eventOf(event)) return null; // no list per half-typed name (a new name in the data relists the builder)
       return datalist(`keys:${event ?? ""}`, () => sorted(propertiesOf(event).map((p) => p.key)));
     },
     /** Datalist id for a value input: the property's most common values (null for a key no data has). */
