@@ -19,6 +19,9 @@ import { createPreview } from "./lib/preview-panel.js";
 import { createRuleBuilder } from "./lib/rule-builder.js";
 import { createSegmentsPanel } from "./lib/segments-panel.js";
 import { pickSource } from "./lib/source-picker.js";
+import { remapRules, restoreSegments, savedSegments } from "./lib/demo-replace.js";
+import { createSaveGuard } from "./lib/save-guard.js";
+import { createSchemaHints } from "./lib/schema-hints.js";
 
 const DB = new URLSearchParams(location.search).get("db") || "kraiter-segments-demo";
 const START_RULES = {
@@ -71,13 +74,21 @@ try {
 }
 const DRAFT_KEY = source.kind === "server" ? `kraiter-segments:draft:server:${source.key}` : `kraiter-segments:draft:${DB}`;
 
-// Rule editing: builder ⇄ JSON, every change previewed and kept as a draft.
+// Rule editing: builder ⇄ JSON, every change previewed and kept as a draft;
+// completions and warnings from the data's schema; saving refused, in words, while the rule cannot be saved.
+const guard = createSaveGuard({ buttons: [$("save-new"), $("save-changes")], reason: $("save-reason") });
+let untouchedErrors = 0; // errors held back on new conditions nobody has edited yet
+// New names in the data: lists and warnings set again in place (no redraw under the user's typing).
+const hints = createSchemaHints(() => client, { onSchema: () => builder.relist() });
 const preview = createPreview({
   client: { segments: { preview: (...a) => client.segments.preview(...a) } },
   onDetails: (details) => {
     const { general, hidden } = builder.setDetails(details ?? []);
     showGeneral(general);
-    if (hidden && !general.length && !document.querySelector("#panel-form .invalid")) return "Finish the new condition to see who matches.";
+    untouchedErrors = hidden;
+    const marked = general.length || document.querySelector("#panel-form .invalid");
+    guard.set("rule", marked ? "The rule has problems (marked above): fix them to save it." : null);
+    if (hidden && !marked) return "Finish the new condition to see who matches.";
   },
   onOpen: (m) => profile.show(m),
   where: source.kind === "server" ? "on the server" : "in a worker",
@@ -86,7 +97,7 @@ const profile = createContactProfile({
   client: () => client,
   onExplain: (contact, segment) => explain.show({ contactId: contact.id, email: contact.email, segment }, { focus: true }),
 });
-const builder = createRuleBuilder($("panel-form"), { onChange: (rules) => ruleChanged(rules) });
+const builder = createRuleBuilder($("panel-form"), { onChange: (rules) => ruleChanged(rules), hints });
 const explain = createExplainPanel({
   client: {
     segments: { explain: (...a) => client.segments.explain(...a) },
@@ -98,7 +109,7 @@ const explain = createExplainPanel({
 const json = createJsonView($("rule-json"), $("rule-json-status"), (rules) => {
   builder.setRules(rules);
   ruleChanged(builder.getRules(), { fromJson: true });
-});
+}, (problem) => guard.set("json", problem && `Not saved: ${problem} Fix it in the JSON tab, or edit the rule in the builder to replace it.`));
 
 function ruleChanged(rules, { fromJson = false } = {}) {
   if (!fromJson) json.show(rules);
@@ -159,6 +170,13 @@ function setEditing(segment) {
 }
 
 async function save(create) {
+  if (guard.blocked()) return;
+  if (untouchedErrors) { // a new condition left blank: show its errors now, do not save
+    showGeneral(builder.revealAll().general);
+    untouchedErrors = 0;
+    guard.set("rule", "The rule has problems (marked above): fix them to save it.");
+    return;
+  }
   nameError.textContent = "";
   nameInput.removeAttribute("aria-invalid");
   const rules = builder.getRules();
@@ -225,12 +243,11 @@ function showCounts() {
   stats.textContent = `${count(schema.contacts.count)} contacts · ${count(schema.events.count)} events · ${count(n)} segment${n === 1 ? "" : "s"}`;
 }
 
-const options = (values) => values.map((value) => Object.assign(document.createElement("option"), { value }));
-async function refreshStats() {
-  schema = await client.schema();
+/** Reads the schema again (`now: false`: at most every 2 s, for ticks of simulated activity). */
+async function refreshStats({ now = true } = {}) {
+  await hints.refresh({ now }); // completions and warnings follow the data too
+  schema = hints.schema;
   showCounts();
-  $("property-keys").replaceChildren(...options(schema.contacts.properties.map((p) => p.key)));
-  if (schema.events.names.length) $("event-names").replaceChildren(...options(schema.events.names.map((e) => e.name)));
   segmentsPanel.render(); // a computed segment may be stale now
 }
 
@@ -242,7 +259,7 @@ else setUpBrowserData();
 function setUpBrowserData() {
   const activity = createActivityControl({
     client: () => client,
-    onTick: () => refreshStats(),
+    onTick: () => refreshStats({ now: false }),
     onStopped: () => refreshStats(),
   });
 
@@ -253,17 +270,26 @@ function setUpBrowserData() {
       preview.update(builder.getRules(), { now: true });
       explain.rulesChanged();
     },
-    onReset: async () => {
+    /** Deletes the data in this browser; `keepSegments` saves the segments again (the draft's references follow). */
+    onReset: async ({ keepSegments = false } = {}) => {
+      const kept = keepSegments ? await savedSegments(client) : [];
       await activity.stop();
       unsubscribe();
       chart.hide();
       await client.close();
       await deleteBrowserData(DB);
-      localStorage.removeItem(DRAFT_KEY);
       client = await openBrowser(DB, { onWaiting });
       follow();
       explain.reset();
-      setEditing(null);
+      if (keepSegments) {
+        const ids = await restoreSegments(client, kept);
+        const was = editing;
+        setEditing(was && ids.has(was.id) ? { ...was, id: ids.get(was.id) } : null);
+        loadRules(remapRules(builder.getRules(), ids));
+      } else {
+        localStorage.removeItem(DRAFT_KEY);
+        setEditing(null);
+      }
       await segmentsPanel.refresh();
       await refreshStats();
     },

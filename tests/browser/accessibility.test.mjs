@@ -7,9 +7,8 @@
 // membership chart (with its text alternative) pass axe-core.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
 import { openChromium, hasChromium } from "./chromium.mjs";
-import { openApp, importThroughUI, key } from "./app.mjs";
+import { openApp, importThroughUI, key, axe } from "./app.mjs";
 import { CANONICAL, ref } from "../www/rule-table.mjs";
 
 let chrome;
@@ -95,15 +94,6 @@ test("the behavioural editors and the explain panel: named controls, marks in wo
   assert.equal(await page.locator("#explain-result details[data-segment] .xtree").isVisible(), true);
   assert.deepEqual(await page.evaluate(unnamedControls), []);
 });
-
-/** axe-core (pinned devDependency) run in the page over `include`; answers its violations, briefly. */
-async function axe(page, include) {
-  await page.addScriptTag({ path: createRequire(import.meta.url).resolve("axe-core/axe.min.js") });
-  return page.evaluate(async (selectors) => {
-    const { violations } = await window.axe.run({ include: selectors.map((s) => [s]) }, { resultTypes: ["violations"] });
-    return violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  }, include);
-}
 
 test("live segments, simulated activity and the membership chart pass axe and are named", { skip: !hasChromium(), timeout: 60_000 }, async () => {
   const page = await openApp(chrome, `a11y-live-${Date.now()}`);

@@ -1,6 +1,8 @@
 // Helpers for driving the www/ app in Chromium: open it on a fresh
-// database, import a file through the data panel, read the live count.
+// database, import a file through the data panel (preview, dry run,
+// import), read the live count.
 import assert from "node:assert/strict";
+import { createRequire } from "node:module";
 
 /** Opens the app on database `db` and waits until it has loaded. */
 export async function openApp(chrome, db, page = chrome.page) {
@@ -10,13 +12,31 @@ export async function openApp(chrome, db, page = chrome.page) {
   return page;
 }
 
-/** Imports `content` as a file named `name` through the data panel; returns the result line. */
+/** The import form once its check has settled: "ready" (counts shown), "invalid" (problems listed). */
+export async function importChecked(page) {
+  await page.waitForFunction(() => ["ready", "invalid"].includes(document.getElementById("import-form").dataset.state), null, { timeout: 60_000 });
+  return page.evaluate(() => document.getElementById("import-form").dataset.state);
+}
+
+/**
+ * Imports `content` as a file named `name` through the data panel, as
+ * `kind` (overriding the detection if need be): preview, dry run, import.
+ * Answers the result line, or the plan and problems when the check refuses it.
+ */
 export async function importThroughUI(page, kind, name, content) {
-  await page.check(`#import-form input[name=kind][value=${kind}]`);
   await page.setInputFiles("#import-file", { name, mimeType: name.endsWith(".csv") ? "text/csv" : "application/x-ndjson", buffer: Buffer.from(content) });
+  await importChecked(page);
+  if (!(await page.isChecked(`#import-form input[name=kind][value=${kind}]`))) {
+    await page.check(`#import-form input[name=kind][value=${kind}]`);
+    await page.waitForFunction(() => document.getElementById("import-form").dataset.state === "checking").catch(() => {});
+    await importChecked(page);
+  }
+  if ((await importChecked(page)) === "invalid") {
+    return `${await page.textContent("#import-plan")} ${await page.textContent("#import-problems")}`;
+  }
   await page.click("#import-start");
-  await page.waitForSelector("#job-result.ok, #job-result.error", { timeout: 60_000 });
-  return page.textContent("#job-result");
+  await page.waitForSelector("#import-result.ok, #import-result.error", { timeout: 60_000 });
+  return page.textContent("#import-result");
 }
 
 /** The live count once the preview has settled on a number (or "–"). */
@@ -51,4 +71,14 @@ export async function saveThroughJSON(page, name, rules) {
   const id = await row.getAttribute("data-segment");
   await page.click("#stop-editing");
   return id;
+}
+
+/** axe-core (pinned devDependency) run in the page over `include`; answers its violations, briefly. */
+export async function axe(page, include, { impacts = null } = {}) {
+  await page.addScriptTag({ path: createRequire(import.meta.url).resolve("axe-core/axe.min.js") });
+  return page.evaluate(async ({ selectors, impacts }) => {
+    const { violations } = await window.axe.run({ include: selectors.map((s) => [s]) }, { resultTypes: ["violations"] });
+    return violations.filter((v) => !impacts || impacts.includes(v.impact))
+      .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  }, { selectors: include, impacts });
 }

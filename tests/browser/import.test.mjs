@@ -1,6 +1,6 @@
 // End to end in Chromium: a CSV import through the data panel, with quoted
 // fields and typed columns, updates the counts and the preview; a file with
-// a bad row stops at that row's line and keeps nothing of its batch.
+// a bad row is refused by the dry run at that row's line, storing nothing.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { openChromium, hasChromium } from "./chromium.mjs";
@@ -24,10 +24,11 @@ test("importing a CSV adds its contacts with typed properties", { skip: !hasChro
   const expected = Array.from({ length: 1234 }, (_, i) => i % 50).filter((s) => s >= 40).length;
   await expectCount(page, expected); // numbers compare as numbers: the CSV cells were typed
 
-  // Re-importing with a bad email on line 4 stops there; nothing of that batch is kept.
+  // A file with a bad email on line 4 is refused by the dry run, at that line; nothing of it is stored.
   const bad = ["email,name", "new1@x.test,A", "new2@x.test,B", ",no email here"].join("\n");
   const message = await importThroughUI(page, "contacts", "bad.csv", bad);
-  assert.match(message, /Import stopped: line 4/);
+  assert.match(message, /Nothing was imported/);
+  assert.match(message, /line 4/);
   assert.match(await page.textContent("#stats"), /^1,234 contacts/);
   assert.deepEqual(chrome.pageErrors, []);
 });

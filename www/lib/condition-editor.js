@@ -11,6 +11,7 @@ import { renderWindow } from "./window-editor.js";
 import { renderHaving } from "./having-editor.js";
 import { renderWhere } from "./where-editor.js";
 import { control, zoneInput } from "./controls.js";
+import { describedBy, relist, setList } from "./relist.js";
 
 const EVENT_KEYS = ["within", "from", "to", "where", "having"];
 
@@ -35,21 +36,42 @@ export function renderCondition(ctx, cond, path, at) {
       onchange: (e) => { setKind(cond, kind, e.target.value, key); rerender(); } },
     kindOptions.map((k) => [k.kind, k.label]), kind)),
   ];
+  // In a where, the event whose properties these are: read when used, as its name may be edited since this was drawn.
+  const eventOf = () => (scope === "where" ? (typeof at.event === "function" ? at.event() : at.event) ?? null : null);
+  let el = null;
+  let warning = null; // a key no data has: a warning, not an error
   if (kindInfo.prefix || kind === "other") {
     const keyId = id("key");
     const label = kind === "event" ? "Event name" : kind === "property" ? (scope === "where" ? "Event property" : "Property") : "Field path";
-    parts.push(control(keyId, label, h("input", { id: keyId, type: "text", value: key, "data-key": `${path}:key`,
+    const of = () => ({ kind, event: eventOf() });
+    warning = h("p", { class: "warning", id: id("warning"), "data-warning-for": path });
+    const warn = (input, text) => {
+      const message = ctx.hints?.warning({ ...of(), key: text }) ?? null;
+      warning.textContent = message ?? "";
+      describedBy(input, warning.id, Boolean(message));
+    };
+    const input = h("input", { id: keyId, type: "text", value: key, "data-key": `${path}:key`,
       "data-role": "field", autocomplete: "off", spellcheck: "false",
-      list: kind === "event" ? "event-names" : kind === "property" && scope !== "where" ? "property-keys" : null,
       placeholder: kind === "event" ? "login" : kind === "property" ? (scope === "where" ? "amount" : "plan") : "properties.plan",
-      oninput: (e) => { cond.field = fieldFrom(kind, e.target.value); ctx.changed(); } })));
+      // A new key: the completions that depend on it (this condition's values; an event's where and having keys) follow it.
+      oninput: (e) => { cond.field = fieldFrom(kind, e.target.value); relist(el); ctx.changed(); } });
+    if (ctx.hints && (kind === "event" || kind === "property")) {
+      input.relist = () => {
+        setList(input, ctx.hints.keyList(of()));
+        warn(input, fieldKind(cond.field).key);
+      };
+      input.relist();
+    } else {
+      warn(input, key);
+    }
+    parts.push(control(keyId, label, input));
   }
   const opId = id("op");
   parts.push(control(opId, "Operator", select({ id: opId, "data-key": `${path}:op`, "data-role": "op",
     onchange: (e) => { setOp(cond, e.target.value); rerender(); } }, opOptions, String(cond.op ?? ""))));
 
   if (kind === "segment") parts.push(renderSegmentPicker(ctx, cond, path));
-  else if (takesValue(cond.op) || cond.value !== undefined) parts.push(...renderValue(ctx, cond, path, rerender));
+  else if (takesValue(cond.op) || cond.value !== undefined) parts.push(...renderValue(ctx, cond, path, rerender, eventOf));
 
   if (!isEvent && (cond.timeZone !== undefined || (takesDate(cond.op) && showValue(cond.op, cond.value, ctx.typeHints.get(cond)).type === "date"))) {
     parts.push(zoneInput(id("zone"), path, cond.timeZone, (text) => { setTimeZone(cond, text); ctx.changed(); }));
@@ -75,14 +97,16 @@ export function renderCondition(ctx, cond, path, at) {
     if (adders.length) extras.push(h("div", { class: "condition-actions" }, adders));
   }
 
-  const el = h("div", { class: `condition${isEvent ? " event" : ""}`, role: "group", "aria-label": name, "data-path": path },
+  el = h("div", { class: `condition${isEvent ? " event" : ""}`, role: "group", "aria-label": name, "data-path": path },
     h("div", { class: "condition-row" }, parts),
+    warning,
     h("ul", { class: "errors", "data-errors-for": path }),
     extras);
-  // Until the user edits it (beyond picking the field kind), a new condition is not marked invalid.
+  // Until the user edits it (beyond picking the field kind, whose select
+  // fires input as well as change), a new condition is not marked invalid.
   const touched = (e) => {
     if (e.target.closest("[data-path]") !== el) return;
-    if (e.type === "change" && e.target.dataset.key === `${path}:kind`) return;
+    if (e.target.dataset.key === `${path}:kind`) return;
     ctx.touch(cond);
   };
   el.addEventListener("input", touched);

@@ -1,10 +1,12 @@
-// The data panel: generate a demo dataset, import a CSV or NDJSON file of
-// contacts or events, or delete everything. The work runs as worker tasks;
-// this module shows a progress bar and the outcome.
+// The data panel: replace the data with a demo dataset (saved segments kept
+// and recomputed), import a CSV or NDJSON file (import-panel.js), or delete
+// everything. Demo generation runs as a worker task; this module shows a
+// progress bar and the outcome.
 import { count, ms } from "./dom.js";
+import { createImportPanel } from "./import-panel.js";
 
 /**
- * @param {{ client: () => object, onChanged(): Promise<void>, onReset(): Promise<void> }} options
+ * @param {{ client: () => object, onChanged(): Promise<void>, onReset(options?: { keepSegments?: boolean }): Promise<void> }} options
  *   `client` returns the current client (it changes after a reset).
  */
 export function createDataPanel({ client, onChanged, onReset }) {
@@ -12,7 +14,7 @@ export function createDataPanel({ client, onChanged, onReset }) {
   const jobLabel = document.getElementById("job-label");
   const bar = document.getElementById("job-progress");
   const result = document.getElementById("job-result");
-  const buttons = ["demo-generate", "import-start", "reset"].map((id) => document.getElementById(id));
+  const buttons = ["demo-generate", "reset"].map((id) => document.getElementById(id));
 
   /** Big imports leave a long log: one snapshot now keeps the next page load fast. */
   async function snapshot() {
@@ -40,9 +42,9 @@ export function createDataPanel({ client, onChanged, onReset }) {
       result.classList.add("ok");
       await onChanged();
     } catch (err) {
-      result.textContent = err.code === "VALIDATION_ERROR" ? `Import stopped: ${err.message}` : `Failed: ${err.message}`;
+      result.textContent = `Failed: ${err.message}`;
       result.classList.add("error");
-      await snapshot().catch(() => {}); // batches before the bad record were kept
+      await snapshot().catch(() => {});
       await onChanged();
     } finally {
       job.hidden = true;
@@ -53,35 +55,27 @@ export function createDataPanel({ client, onChanged, onReset }) {
   document.getElementById("demo-form").addEventListener("submit", (e) => {
     e.preventDefault();
     const contacts = Number(document.getElementById("demo-size").value);
-    run(`Generating ${count(contacts)} contacts…`, async (progress) => {
+    run(`Replacing the data with ${count(contacts)} demo contacts…`, async (progress) => {
+      await onReset({ keepSegments: true });
       const r = await client().task("generateDemo", { contacts }, {
         onProgress: (p) => progress(p.done, p.total, p.phase === "done" ? "Importing the last events…" : `Imported ${count(p.done)} of ${count(p.total)} contacts…`),
       });
-      return `Generated ${count(r.contacts)} contacts and ${count(r.events)} events.`;
+      progress(0, 0, "Recomputing the saved segments…");
+      let kept = 0;
+      for await (const s of await client().segments.list({ limit: 100 })) {
+        kept++;
+        if (s.live) continue; // a live segment is current already
+        await client().segments.compute(s.id);
+        await client().segments.waitForCompute(s.id);
+      }
+      return `Replaced the data with ${count(r.contacts)} demo contacts and ${count(r.events)} events${kept ? `; ${count(kept)} saved segment${kept === 1 ? "" : "s"} kept and recomputed` : ""}.`;
     });
   });
 
-  const form = document.getElementById("import-form");
-  const fileInput = document.getElementById("import-file");
-  form.addEventListener("submit", (e) => {
-    e.preventDefault();
-    const file = fileInput.files?.[0];
-    if (!file) {
-      result.textContent = "Choose a CSV or NDJSON file first.";
-      result.className = "result error";
-      fileInput.focus();
-      return;
-    }
-    const kind = new FormData(form).get("kind");
-    run(`Importing ${file.name}…`, async (progress) => {
-      const r = await client().task("importFile", { file, kind }, {
-        onProgress: (p) => progress(p.done, p.total, `Importing ${file.name}: ${count(p.records)} records read…`),
-      });
-      fileInput.value = "";
-      return kind === "contacts"
-        ? `Imported ${count(r.records)} contacts from ${file.name}: ${count(r.created)} new, ${count(r.updated)} updated.`
-        : `Imported ${count(r.imported)} events from ${file.name}; ${count(r.contactsCreated)} new contacts.`;
-    });
+  createImportPanel({
+    client,
+    onChanged,
+    busy: (on) => buttons.forEach((b) => { b.disabled = on; }),
   });
 
   document.getElementById("reset").addEventListener("click", () => {

@@ -54,7 +54,9 @@ export function markDetails(root, details, nodePaths, hidden) {
     const listId = list.id || (list.id = uid("errors"));
     for (const el of targets) {
       el.setAttribute("aria-invalid", "true");
-      el.setAttribute("aria-describedby", listId);
+      const ids = (el.getAttribute("aria-describedby") ?? "").split(" ").filter((t) => t && t !== listId);
+      el.setAttribute("aria-describedby", [...ids, listId].join(" "));
+      el.dataset.errorsId = listId;
     }
   }
   return { general, hidden: skipped };
@@ -66,6 +68,9 @@ export function clearMarks(root) {
   for (const el of root.querySelectorAll(".invalid")) el.classList.remove("invalid");
   for (const el of root.querySelectorAll("[aria-invalid]")) {
     el.removeAttribute("aria-invalid");
-    el.removeAttribute("aria-describedby");
+    const ids = (el.getAttribute("aria-describedby") ?? "").split(" ").filter((t) => t && t !== el.dataset.errorsId);
+    if (ids.length) el.setAttribute("aria-describedby", ids.join(" "));
+    else el.removeAttribute("aria-describedby");
+    delete el.dataset.errorsId;
   }
 }

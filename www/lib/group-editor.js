@@ -12,7 +12,7 @@ const OPERATORS = [["and", "all"], ["or", "any"], ["not", "none"]];
 /**
  * @param ctx the builder's context (rule-builder.js)
  * @param {{ indices: number[], scope: "rule" | "where", lead: string, name: string,
- *   onRemove?: () => void, removeFocus?: string }} at
+ *   onRemove?: () => void, removeFocus?: string, event?: () => string }} at  `event`: in a where, the event's name (read when used)
  */
 export function renderGroup(ctx, group, path, at) {
   ctx.track(path, group);
@@ -44,7 +44,7 @@ export function renderGroup(ctx, group, path, at) {
   h("div", { class: "group-body" },
     children.map((child, i) => {
       const p = childPath(path, i);
-      const childAt = { indices: [...indices, i], scope,
+      const childAt = { indices: [...indices, i], scope, event: at.event,
         name: `${scope === "where" ? "event filter " : ""}${isGroup(child) ? "group" : "condition"} ${[...indices, i].map((n) => n + 1).join(".")}`,
         onRemove: () => group.conditions.splice(i, 1), removeFocus: `${path}:add-condition` };
       return isGroup(child)

@@ -1,13 +1,11 @@
-// Worker task: imports contacts or events from a CSV or NDJSON File,
-// streaming it (a million-row file never sits in memory as one string) and
-// importing in batches, each one SDK call and one storage transaction.
-// Progress is bytes read. A bad record stops the import with its line
-// number; the batches before it stay imported.
+// Reads a CSV or NDJSON File into SDK records in the page, streaming it (a
+// big file never sits in memory as one string) with progress in bytes read,
+// so the whole file can be checked by a dry run and then imported in one
+// call, one transaction. Also reads a file's head for the import preview.
+// A line that is not JSON stops the read with its line number.
 import { KraiterError } from "../../js/errors.js";
 import { createCsvReader } from "./csv.js";
-import { recordFromObject, recordFromRow } from "./records.js";
-
-const BATCH = 10_000;
+import { objectColumns, recordFromObject, recordFromRow } from "./records.js";
 
 /** NDJSON when the file name says so, or its first character opens an object. */
 export function detectFormat(name, firstText) {
@@ -16,99 +14,110 @@ export function detectFormat(name, firstText) {
   return firstText.trimStart().startsWith("{") ? "ndjson" : "csv";
 }
 
+const notJson = (lineNo, e) => new KraiterError("VALIDATION_ERROR", `line ${lineNo}: not valid JSON (${e.message})`,
+  [{ path: `line ${lineNo}`, message: `not valid JSON (${e.message})` }]);
+
 /**
- * @param {{ file: Blob & { name?: string }, kind: "contacts" | "events", batchSize?: number }} args
+ * Streams `file`, calling onRow(row, line) for each row: { cells, header }
+ * for CSV, { object } for NDJSON. Stops early when onRow answers
+ * false. Answers { format, header } (header: the CSV's column names).
  */
-export async function importFile(kraiter, { file, kind, batchSize = BATCH }, { progress } = {}) {
-  if (kind !== "contacts" && kind !== "events") throw new KraiterError("VALIDATION_ERROR", "kind must be contacts or events", [{ path: "kind", message: "choose contacts or events" }]);
-  const total = file.size;
-  const result = kind === "contacts" ? { records: 0, created: 0, updated: 0 } : { records: 0, imported: 0, contactsCreated: 0 };
-  let batch = [];
-  let lines = [];
+async function scan(file, onRow, onProgress) {
+  const reader = file.stream().getReader();
+  const decoder = new TextDecoder();
   let format = null;
   let header = null;
-
-  const flush = async () => {
-    if (!batch.length) return;
-    try {
-      const r = kind === "contacts" ? await kraiter.contacts.import(batch) : await kraiter.events.import(batch);
-      for (const [k, v] of Object.entries(r)) result[k] += v;
-      result.records += batch.length;
-    } catch (err) {
-      throw atLine(err, lines);
-    }
-    batch = [];
-    lines = [];
-  };
-  const add = (record, line) => {
-    batch.push(record);
-    lines.push(line);
-  };
-
   let csv = null;
-  let pending = ""; // NDJSON: the unfinished last line
+  let pending = "";
   let lineNo = 0;
+  let read = 0;
+  let stop = false;
   const ndjson = (text, final) => {
     const parts = (pending + text).split("\n");
     pending = final ? "" : parts.pop();
     for (const raw of parts) {
       lineNo++;
       const line = raw.trim();
-      if (!line) continue;
-      let obj;
+      if (!line || stop) continue;
+      let object;
       try {
-        obj = JSON.parse(line);
+        object = JSON.parse(line);
       } catch (e) {
-        throw new KraiterError("VALIDATION_ERROR", `line ${lineNo}: not valid JSON (${e.message})`, [{ path: `line ${lineNo}`, message: "not valid JSON" }]);
+        throw notJson(lineNo, e);
       }
-      add(recordFromObject(kind, obj), lineNo);
+      if (onRow({ object }, lineNo) === false) stop = true;
     }
   };
-
-  const reader = file.stream().getReader();
-  const decoder = new TextDecoder();
-  let read = 0;
-  for (;;) {
-    const { value, done } = await reader.read();
-    const text = done ? decoder.decode() : decoder.decode(value, { stream: true });
-    if (!done) read += value.byteLength;
-    if (format === null && (text || done)) {
-      format = detectFormat(file.name ?? "", text);
-      if (format === "csv") {
-        csv = createCsvReader((cells, line) => {
-          if (!header) header = cells.map((c) => c.trim().replace(/^\uFEFF/, ""));
-          else add(recordFromRow(kind, header, cells), line);
-        });
+  try {
+    while (!stop) {
+      const { value, done } = await reader.read();
+      const text = done ? decoder.decode() : decoder.decode(value, { stream: true });
+      if (!done) read += value.byteLength;
+      if (format === null && (text || done)) {
+        format = detectFormat(file.name ?? "", text);
+        if (format === "csv") {
+          csv = createCsvReader((cells, line) => {
+            if (stop) return;
+            if (!header) header = cells.map((c) => c.trim().replace(/^\uFEFF/, ""));
+            else if (onRow({ cells, header }, line) === false) stop = true;
+          });
+        }
       }
+      if (format === "csv") {
+        csv.push(text);
+        if (done) csv.end();
+      } else if (format === "ndjson") {
+        ndjson(text, done);
+      }
+      onProgress?.({ done: read, total: file.size });
+      if (done) break;
     }
-    if (format === "csv") {
-      csv.push(text);
-      if (done) csv.end();
-    } else {
-      ndjson(text, done);
-    }
-    while (batch.length >= batchSize) {
-      const rest = batch.splice(batchSize);
-      const restLines = lines.splice(batchSize);
-      await flush();
-      batch = rest;
-      lines = restLines;
-    }
-    progress?.({ done: read, total, records: result.records + batch.length });
-    if (done) break;
+  } finally {
+    if (stop) await reader.cancel().catch(() => {});
   }
-  if (format === "csv" && !header) throw new KraiterError("VALIDATION_ERROR", "the CSV file is empty; its first row must name the columns", [{ path: "file", message: "empty" }]);
-  await flush();
-  progress?.({ done: total, total, records: result.records });
-  return { format, ...result };
+  if (format === "csv" && !header) throw new KraiterError("VALIDATION_ERROR", "the CSV file is empty; its first row must name the columns", [{ path: "file", message: "the file is empty" }]);
+  return { format: format ?? "csv", header: header ?? [] };
 }
 
-/** "[3].email" in a batch → "line 57: …", so the message points into the file. */
-function atLine(err, lines) {
-  if (!(err instanceof KraiterError) || !err.details?.length) return err;
-  const details = err.details.map((d) => {
+/**
+ * The first `limit` rows of `file`, for the preview: { format, columns,
+ * rows } where a row is { line, cells } (CSV, text) or { line, object }
+ * (NDJSON, as written).
+ */
+export async function readHead(file, limit = 5) {
+  const rows = [];
+  const seen = new Set();
+  const { format, header } = await scan(file, (row, line) => {
+    if (row.cells) {
+      rows.push({ line, cells: row.cells });
+    } else {
+      for (const c of objectColumns(row.object)) seen.add(c);
+      rows.push({ line, object: row.object });
+    }
+    return rows.length < limit;
+  });
+  const columns = format === "csv" ? header : [...seen];
+  return { format, columns, rows };
+}
+
+/**
+ * Every record of `file` under `mapping` (column → target, records.js):
+ * { format, records, lines } where lines[i] is the line records[i] came from.
+ */
+export async function readRecords(file, { kind, mapping }, { onProgress } = {}) {
+  const records = [];
+  const lines = [];
+  const { format } = await scan(file, (row, line) => {
+    records.push(row.cells ? recordFromRow(kind, row.header, row.cells, mapping) : recordFromObject(kind, row.object, mapping));
+    lines.push(line);
+  }, onProgress);
+  return { format, records, lines };
+}
+
+/** Engine paths into the records ("[3].email") as file lines ("line 57 email"), so messages point into the file. */
+export function detailsAtLines(details, lines) {
+  return (details ?? []).map((d) => {
     const m = /^\[(\d+)\](.*)$/.exec(d.path ?? "");
     return m ? { path: `line ${lines[Number(m[1])]}${m[2] ? ` ${m[2].replace(/^\./, "")}` : ""}`, message: d.message } : d;
   });
-  return new KraiterError(err.code, `${details[0].path}: ${details[0].message}`, details);
 }

@@ -6,25 +6,30 @@ import { orderKeys } from "./rule-canon.js";
  * @param {HTMLTextAreaElement} textarea
  * @param {HTMLElement} status where parse problems are reported
  * @param {(rules: unknown) => void} onRules called with each edit that parses
+ * @param {(problem: string | null) => void} [onValidity] why the text cannot be used (null: it can)
  */
-export function createJsonView(textarea, status, onRules) {
+export function createJsonView(textarea, status, onRules, onValidity = () => {}) {
   let shown = "";
+  const refuse = (message) => {
+    status.textContent = `${message} Saving is off until it does.`;
+    textarea.setAttribute("aria-invalid", "true");
+    onValidity(message);
+  };
   textarea.addEventListener("input", () => {
     let value;
     try {
       value = JSON.parse(textarea.value);
     } catch (err) {
-      status.textContent = `Not valid JSON yet: ${err.message}`;
-      textarea.setAttribute("aria-invalid", "true");
+      refuse(`The JSON view does not parse yet (${err.message}).`);
       return;
     }
     if (value === null || typeof value !== "object") {
-      status.textContent = "Rules are a group object { operator, conditions } or an array of conditions.";
-      textarea.setAttribute("aria-invalid", "true");
+      refuse("The JSON view must hold a group object { operator, conditions } or an array of conditions.");
       return;
     }
     textarea.removeAttribute("aria-invalid");
     status.textContent = "Applied to the builder.";
+    onValidity(null);
     onRules(value);
   });
   return {
@@ -37,6 +42,7 @@ export function createJsonView(textarea, status, onRules) {
         shown = text;
         textarea.removeAttribute("aria-invalid");
         status.textContent = "";
+        onValidity(null);
       }
     },
   };

@@ -14,6 +14,7 @@ export function createPreview({ client, onDetails, onOpen, where = "in a worker"
   const unit = document.getElementById("preview-unit");
   const meta = document.getElementById("preview-meta");
   const body = document.querySelector("#preview-sample tbody");
+  const bar = document.getElementById("count-bar"); // the compact count kept in sight on phones (styles.css)
   let seq = 0;
 
   async function run(rules) {
@@ -26,6 +27,7 @@ export function createPreview({ client, onDetails, onOpen, where = "in a worker"
       out.value = count(n);
       out.textContent = count(n);
       unit.textContent = n === 1 ? "contact matches" : "contacts match";
+      if (bar) bar.textContent = `${count(n)} ${unit.textContent}`;
       meta.textContent = `Evaluated in ${ms(performance.now() - t0)} ${where}.`;
       body.replaceChildren(...sample.map((m) => h("tr", {},
         h("td", {}, h("button", { type: "button", class: "link", "aria-label": `Open the contact ${m.email}`,
@@ -40,6 +42,7 @@ export function createPreview({ client, onDetails, onOpen, where = "in a worker"
       meta.textContent = err.code === "VALIDATION_ERROR" ? "Fix the marked conditions to see who matches." : `Preview failed: ${err.message}`;
       const note = onDetails(err.code === "VALIDATION_ERROR" ? err.details ?? [] : null);
       if (note) meta.textContent = note;
+      if (bar) bar.textContent = `– contacts match: ${meta.textContent}`;
     } finally {
       if (mine === seq) section.setAttribute("aria-busy", "false");
     }

@@ -9,20 +9,23 @@
 import { isGroup, newGroup, normaliseRules } from "./rule-model.js";
 import { renderGroup } from "./group-editor.js";
 import { clearMarks, markDetails } from "./error-marks.js";
+import { relist } from "./relist.js";
 
 /**
  * @param {HTMLElement} root where the form goes
- * @param {{ onChange(rules: object): void }} options
+ * @param {{ onChange(rules: object): void, hints?: object }} options
+ *   `hints`: completions and warnings from the data (schema-hints.js)
  */
-export function createRuleBuilder(root, { onChange }) {
+export function createRuleBuilder(root, { onChange, hints = null }) {
   let rules = newGroup();
   let details = [];
   let segments = [];
   let editingId = null;
   let nodes = new Map(); // path → node object, of the last render
-  const fresh = new WeakSet(); // conditions added and not yet edited
+  let fresh = new WeakSet(); // conditions added and not yet edited
 
   const ctx = {
+    hints,
     typeHints: new WeakMap(), // condition → value type the user picked
     modeHints: new WeakMap(), // condition → window mode the user picked
     segments: () => segments,
@@ -48,6 +51,13 @@ export function createRuleBuilder(root, { onChange }) {
     if (key) root.querySelector(`[data-key="${CSS.escape(key)}"]`)?.focus();
   }
 
+  /** Conditions nothing has been typed into yet: a field with no key, no value. */
+  function markBlank(node) {
+    if (isGroup(node)) for (const c of node.conditions ?? []) markBlank(c);
+    else if (node && typeof node === "object" && /^(properties|events)\.$/.test(String(node.field ?? "")) && node.value === undefined) fresh.add(node);
+    if (node && typeof node === "object" && isGroup(node.where)) markBlank(node.where);
+  }
+
   function mark() {
     return markDetails(root, details, [...nodes.keys()], (path) => fresh.has(nodes.get(path)));
   }
@@ -58,7 +68,14 @@ export function createRuleBuilder(root, { onChange }) {
       rules = normaliseRules(next);
       if (!isGroup(rules)) rules = newGroup();
       details = [];
+      markBlank(rules); // a blank condition (say, from a saved draft) is not red before it is edited
       render();
+    },
+    /** Marks every condition as edited, so all of the rule's errors show (on save). */
+    revealAll() {
+      fresh = new WeakSet();
+      clearMarks(root);
+      return mark();
     },
     getRules: () => rules,
     /** The saved segments a reference can pick; `editing` (an id) is not offered, so no segment refers to itself. */
@@ -78,5 +95,7 @@ export function createRuleBuilder(root, { onChange }) {
       return mark();
     },
     render,
+    /** Sets every input's completions and warnings again from the hints (the data's names changed): no redraw. */
+    relist: () => relist(root),
   };
 }

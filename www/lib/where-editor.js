@@ -3,7 +3,7 @@
 // "where" scope: event-property fields and property ops only, no windows,
 // segments or nested where (the language refuses them there).
 import { h } from "./dom.js";
-import { isGroup } from "./rule-model.js";
+import { fieldKind, isGroup } from "./rule-model.js";
 import { removeWhere } from "./rule-edits.js";
 import { renderGroup } from "./group-editor.js";
 
@@ -17,7 +17,7 @@ export function renderWhere(ctx, cond, path, rerender) {
   }
   return h("div", { class: "section where" },
     renderGroup(ctx, cond.where, wherePath, {
-      indices: [], scope: "where", lead: "Only events where", name: "event filter",
+      indices: [], scope: "where", lead: "Only events where", name: "event filter", event: () => fieldKind(cond.field).key,
       onRemove: () => removeWhere(cond), removeFocus: `${path}:add-where`,
     }));
 }
