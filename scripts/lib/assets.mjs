@@ -19,6 +19,7 @@ export function stageAssets(dir = ASSETS_DIR) {
   mkdirSync(dir, { recursive: true });
   const www = join(ROOT, "www");
   if (existsSync(www)) cpSync(www, dir, { recursive: true });
+  writeAppConfig(dir); // served by the Worker: the app has the API at /api
   cpSync(join(ROOT, "js"), join(dir, "js"), {
     recursive: true,
     filter: (source) => !SERVER_ONLY.some((skip) => source === skip || source.startsWith(skip + sep)) && !source.endsWith(".d.ts"),
@@ -28,11 +29,13 @@ export function stageAssets(dir = ASSETS_DIR) {
 
 /**
  * Writes dir/app-config.json, which the app reads at start (www/lib/data-source.js):
- * `{ defaultKey }` opens it on that tenant without asking for a key. Only
- * `npm start` writes one (for its demo tenant); a deploy has none, so the app asks.
+ * `api: true` says the Worker serving it has the REST API (www/app-config.json,
+ * what a plain static server serves, says false: this browser's data only), and
+ * `defaultKey` opens it on that tenant without asking for a key. Only `npm start`
+ * gives a default key (its demo tenant's); a deploy has none, so the app asks.
  */
-export function writeAppConfig(dir, { defaultKey }) {
-  writeFileSync(join(dir, "app-config.json"), `${JSON.stringify({ defaultKey })}\n`);
+export function writeAppConfig(dir, { defaultKey } = {}) {
+  writeFileSync(join(dir, "app-config.json"), `${JSON.stringify({ api: true, ...(defaultKey && { defaultKey }) })}\n`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -52,9 +52,9 @@ for (const [width, viewport] of Object.entries(VIEWPORTS)) {
   });
 
   test(`keys: asked for without a default, a bad key is refused with its 401, a good one remembered (${width})`, { skip: !hasChromium(), timeout: 90_000 }, async () => {
-    const { context, page, errors } = await openPage(app, viewport, { allowStatus: [401, 404] });
+    const { context, page, errors } = await openPage(app, viewport, { allowStatus: [401] });
     try {
-      await context.route("**/app-config.json", (route) => route.fulfill({ status: 404, body: "not found" })); // as deployed
+      await context.route("**/app-config.json", (route) => route.fulfill({ status: 200, contentType: "application/json", body: '{"api":true}' })); // as deployed: no default key
       await page.goto(`${app.origin}/?db=keys-${width}`);
       await page.waitForSelector("#key-dialog[open]");
       assert.equal(await page.evaluate(() => document.activeElement.id), "key-input", "focus is in the dialog");

@@ -122,7 +122,7 @@ test("npm start seeds a demo tenant, prints its key, and keeps the data across r
   const home = await fetch(`${base}/`);
   assert.equal(home.status, 200, "the www app is served at /");
   assert.match(home.headers.get("content-type"), /text\/html/);
-  assert.deepEqual((await get(`${base}/app-config.json`)).json, { defaultKey: key }, "the app opens on the demo tenant without asking");
+  assert.deepEqual((await get(`${base}/app-config.json`)).json, { api: true, defaultKey: key }, "the app opens on the demo tenant without asking");
   assert.equal((await fetch(`${base}/js/wasm/kraiter_segments_bg.wasm`)).headers.get("content-type"), "application/wasm");
   await stopAndCheck(first.child, base);
 

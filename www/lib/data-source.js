@@ -1,6 +1,7 @@
 // Which data the app shows: a server tenant through the REST API (when the
 // page is served by the Kraiter Worker) or this browser's IndexedDB through a
-// module worker. Finds out whether there is a server, remembers the chosen
+// module worker. Finds out whether there is a server (app-config.json: www/'s
+// own says no, the Worker's staged copy says yes), remembers the chosen
 // source and API key per origin, and opens the client for either.
 import { connect } from "../../js/http-client.js";
 import { openInWorker } from "../../js/browser-client.js";
@@ -8,18 +9,16 @@ import { openInWorker } from "../../js/browser-client.js";
 const SOURCE_KEY = "kraiter-segments:source";
 const API_KEY = "kraiter-segments:api-key";
 
-/** Whether this origin answers the Kraiter API (the Worker serves the app), and its app config. */
+/**
+ * Whether this origin answers the Kraiter API (the Worker serves the app), and
+ * its default key: app-config.json says (scripts/lib/assets.mjs writes the
+ * Worker's; `npm start` adds its demo tenant's key, deploys have none).
+ */
 export async function findServer() {
-  try {
-    const res = await fetch(new URL("/api/openapi.json", location.href), { method: "HEAD", cache: "no-store" });
-    if (!res.ok || !/json/.test(res.headers.get("content-type") ?? "")) return null;
-  } catch {
-    return null;
-  }
-  // `npm start` stages app-config.json with the demo tenant's key; deploys have none.
   const config = await fetch(new URL("app-config.json", location.href), { cache: "no-store" })
     .then((r) => (r.ok ? r.json() : {}), () => ({}))
     .catch(() => ({}));
+  if (config?.api !== true) return null;
   return { baseUrl: location.origin, defaultKey: typeof config.defaultKey === "string" ? config.defaultKey : null };
 }
 
