@@ -11,6 +11,7 @@ import { createActivityControl } from "./lib/activity-control.js";
 import { createContactProfile } from "./lib/contact-profile.js";
 import { createCopyControl } from "./lib/copy-tenant.js";
 import { createDataPanel } from "./lib/data-panel.js";
+import { createImportPanel } from "./lib/import-panel.js";
 import { deleteBrowserData, openBrowser } from "./lib/data-source.js";
 import { createExplainPanel } from "./lib/explain-panel.js";
 import { createJsonView } from "./lib/json-view.js";
@@ -254,6 +255,18 @@ async function refreshStats({ now = true } = {}) {
 const chart = createMembershipChart({ client: () => client });
 if (source.kind === "server") createCopyControl({ server: () => client, db: DB });
 else setUpBrowserData();
+/** After an import, demo data or a reset: the counts, the preview and the explain panel follow. */
+async function dataChanged() {
+  await refreshStats();
+  preview.update(builder.getRules(), { now: true });
+  explain.rulesChanged();
+}
+// File import, in either data source.
+createImportPanel({
+  client: () => client,
+  onChanged: dataChanged,
+  busy: (on) => ["demo-generate", "reset"].forEach((id) => { $(id).disabled = on; }),
+});
 
 /** This browser only: simulated activity, demo data, file imports, reset. */
 function setUpBrowserData() {
@@ -265,11 +278,7 @@ function setUpBrowserData() {
 
   createDataPanel({
     client: () => client,
-    onChanged: async () => {
-      await refreshStats();
-      preview.update(builder.getRules(), { now: true });
-      explain.rulesChanged();
-    },
+    onChanged: dataChanged,
     /** Deletes the data in this browser; `keepSegments` saves the segments again (the draft's references follow). */
     onReset: async ({ keepSegments = false } = {}) => {
       const kept = keepSegments ? await savedSegments(client) : [];

@@ -3,10 +3,11 @@
 // and says so in the header; without a default key it asks for one, a bad
 // key gets a clear 401 message, a good one is remembered; the switcher moves
 // to this browser; a tenant copied into the browser previews offline. Served
-// by a plain static server there is no switcher: this browser only.
+// by a plain static server there is no switcher: this browser only. A file
+// imports into the server tenant through the same preview and dry run.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { expectCount } from "./app.mjs";
+import { expectCount, importThroughUI } from "./app.mjs";
 import { openChromium } from "./chromium.mjs";
 import { OTHER_KEY, VIEWPORTS, checkScreen, hasChromium, load, openPage, seedTenant, startServerApp } from "./server-app.mjs";
 
@@ -133,3 +134,25 @@ test("served by a static server: this browser only, no switcher", { skip: !hasCh
     await chrome.close();
   }
 });
+
+// Last: it adds contacts to the demo tenant the tests above count.
+for (const [width, viewport] of Object.entries(VIEWPORTS)) {
+  test(`a file imports into the server tenant over REST, counted first (${width})`, { skip: !hasChromium(), timeout: 90_000 }, async () => {
+    const { context, page, errors } = await openPage(app, viewport);
+    try {
+      await load(page, `${app.origin}/?db=server-import-${width}`);
+      const contactsNow = async () => Number((await page.textContent("#stats")).match(/^([\d,]+) contacts/)[1].replace(/,/g, ""));
+      const before = await contactsNow();
+      const csv = `email,plan,vip\nnew-a-${width}@example.com,pro,TRUE\nnew-b-${width}@example.com,free,false\n`;
+      const result = await importThroughUI(page, "contacts", "people.csv", csv);
+      assert.match(result, /Imported 2 contacts from people\.csv: 2 new, 0 updated/);
+      await page.waitForFunction((n) => document.getElementById("stats").textContent.startsWith(`${n} contacts`), before + 2);
+      const stored = await app.api.contacts.getByEmail(`new-a-${width}@example.com`);
+      assert.deepEqual(stored.properties, { plan: "pro", vip: true }, "types inferred: TRUE is a boolean");
+      await checkScreen(page, "sources-import", width);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+}

@@ -1,9 +1,8 @@
-// The data panel: replace the data with a demo dataset (saved segments kept
-// and recomputed), import a CSV or NDJSON file (import-panel.js), or delete
-// everything. Demo generation runs as a worker task; this module shows a
-// progress bar and the outcome.
+// The data panel of this browser's data: replace it with a demo dataset
+// (saved segments kept and recomputed) or delete everything. Demo generation
+// runs as a worker task; this module shows a progress bar and the outcome.
+// (File import, in both data sources, is import-panel.js.)
 import { count, ms } from "./dom.js";
-import { createImportPanel } from "./import-panel.js";
 
 /**
  * @param {{ client: () => object, onChanged(): Promise<void>, onReset(options?: { keepSegments?: boolean }): Promise<void> }} options
@@ -70,12 +69,6 @@ export function createDataPanel({ client, onChanged, onReset }) {
       }
       return `Replaced the data with ${count(r.contacts)} demo contacts and ${count(r.events)} events${kept ? `; ${count(kept)} saved segment${kept === 1 ? "" : "s"} kept and recomputed` : ""}.`;
     });
-  });
-
-  createImportPanel({
-    client,
-    onChanged,
-    busy: (on) => buttons.forEach((b) => { b.disabled = on; }),
   });
 
   document.getElementById("reset").addEventListener("click", () => {
