@@ -2,7 +2,12 @@
 // database, import a file through the data panel (preview, dry run,
 // import), read the live count.
 import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
+
+/** Where the browser tests leave their screenshots (not committed). */
+export const SHOTS = new URL("../../artifacts/screenshots/", import.meta.url).pathname;
+mkdirSync(SHOTS, { recursive: true });
 
 /** Opens the app on database `db` and waits until it has loaded. */
 export async function openApp(chrome, db, page = chrome.page) {
@@ -71,6 +76,12 @@ export async function saveThroughJSON(page, name, rules) {
   const id = await row.getAttribute("data-segment");
   await page.click("#stop-editing");
   return id;
+}
+
+/** A screenshot of the window as it is (`<name>-<width>.png`), then axe over the whole page: no serious or critical violations. */
+export async function checkScreen(page, name, width) {
+  await page.screenshot({ path: `${SHOTS}${name}-${width}.png` });
+  assert.deepEqual(await axe(page, ["body"], { impacts: ["serious", "critical"] }), [], `axe on ${name} (${width})`);
 }
 
 /** axe-core (pinned devDependency) run in the page over `include`; answers its violations, briefly. */

@@ -10,11 +10,9 @@
 // screenshots at desktop and phone width into artifacts/screenshots/.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
 import { openChromium, hasChromium } from "./chromium.mjs";
-import { openApp, importThroughUI, expectCount, key, saveThroughJSON } from "./app.mjs";
+import { openApp, importThroughUI, expectCount, key, saveThroughJSON, SHOTS } from "./app.mjs";
 
-const SHOTS = new URL("../../artifacts/screenshots/", import.meta.url).pathname;
 const DAY = 86_400_000;
 const now = Date.now();
 
@@ -73,7 +71,6 @@ const rule = (segId) => ({ operator: "and", conditions: [
 
 let chrome;
 before(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   chrome = await openChromium({ viewport: { width: 1366, height: 900 } });
 });
 after(() => chrome?.close());

@@ -9,12 +9,9 @@
 // with no console or page errors.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
 import { openChromium, hasChromium } from "./chromium.mjs";
-import { openApp, importThroughUI, importChecked, expectCount, key, axe, saveThroughJSON } from "./app.mjs";
+import { openApp, importThroughUI, importChecked, expectCount, key, checkScreen, saveThroughJSON } from "./app.mjs";
 
-const SHOTS = new URL("../../artifacts/screenshots/", import.meta.url).pathname;
-mkdirSync(SHOTS, { recursive: true });
 const WIDTHS = [["desktop", { width: 1366, height: 900 }], ["phone", { width: 375, height: 812 }]];
 
 let chrome;
@@ -32,11 +29,6 @@ async function appAt(viewport, db) {
   return { page, problems };
 }
 
-/** Screenshot of the window as it is, plus axe over the whole page: no serious or critical violations. */
-async function screen(page, name, width) {
-  await page.screenshot({ path: `${SHOTS}${name}-${width}.png` });
-  assert.deepEqual(await axe(page, ["body"], { impacts: ["serious", "critical"] }), [], `axe on ${name}-${width}`);
-}
 
 for (const [width, viewport] of WIDTHS) {
   test(`${width}: a new condition is not red before an edit; Save says why it is off`, { skip: !hasChromium(), timeout: 90_000 }, async () => {
@@ -67,7 +59,7 @@ for (const [width, viewport] of WIDTHS) {
     await page.waitForTimeout(300);
     assert.equal(await page.locator("#segment-list tbody tr").count(), 0, "the last valid rule was not saved");
     await page.locator("#save-form").scrollIntoViewIfNeeded();
-    await screen(page, "save-refused", width);
+    await checkScreen(page, "save-refused", width);
     await page.fill("#rule-json", JSON.stringify({ operator: "and", conditions: [{ field: "properties.plan", op: "exists" }] }));
     await page.waitForFunction(() => !document.getElementById("save-new").disabled);
     assert.equal(await page.textContent("#save-reason"), "");
@@ -93,7 +85,7 @@ for (const [width, viewport] of WIDTHS) {
     assert.match(await page.textContent("#job-result"), /Replaced the data with 10,000 demo contacts and [\d,]+ events; 1 saved segment kept and recomputed/);
     await page.waitForFunction((n) => document.querySelector('#segment-list [data-role="member-count"]')?.textContent === n, members);
     await page.locator(".card.data").scrollIntoViewIfNeeded();
-    await screen(page, "demo-replaced", width);
+    await checkScreen(page, "demo-replaced", width);
     assert.deepEqual(problems, []);
     await page.close();
   });
@@ -122,7 +114,7 @@ for (const [width, viewport] of WIDTHS) {
     });
     assert.deepEqual(fit, { page: 0, wide: 0, tall: true }, "the column mapping stays inside the screen");
     await page.locator("#import-form").scrollIntoViewIfNeeded();
-    await screen(page, "import-preview", width);
+    await checkScreen(page, "import-preview", width);
     await page.click("#import-start");
     await page.waitForSelector("#import-result.ok");
     assert.match(await page.textContent("#import-result"), /Imported 40 contacts from people\.csv: 40 new, 0 updated/);
@@ -148,7 +140,7 @@ for (const [width, viewport] of WIDTHS) {
     assert.equal(await page.isDisabled("#import-start"), true);
     assert.equal(await page.textContent("#import-start"), "Import", "no count left over from the events file");
     await page.locator("#import-form").scrollIntoViewIfNeeded();
-    await screen(page, "import-errors", width);
+    await checkScreen(page, "import-errors", width);
     assert.match(await page.textContent("#stats"), /^40 contacts/);
     assert.deepEqual(problems, []);
     await page.close();
@@ -212,7 +204,7 @@ for (const [width, viewport] of WIDTHS) {
     await page.fill(key(`${ev}.where.conditions[0]:key`), "amout");
     await expectCount(page, 0);
     await page.$eval(`[data-warning-for="${ev}.where.conditions[0]"]`, (el) => el.scrollIntoView({ block: "center" }));
-    await screen(page, "builder-warnings", width);
+    await checkScreen(page, "builder-warnings", width);
     assert.deepEqual(problems, []);
     await page.close();
   });
@@ -259,7 +251,7 @@ test("phone 375x812: saved segments' buttons sit inside the screen; the count st
   }).filter((b) => b.left < 0 || b.right > Math.min(innerWidth, b.wrapRight) + 0.5));
   assert.deepEqual(outside, [], "every control of the list is inside the screen (and not scrolled out of its table)");
   await page.locator(".card.segments").scrollIntoViewIfNeeded();
-  await screen(page, "segments", "phone");
+  await checkScreen(page, "segments", "phone");
 
   // Editing: the compact count bar is on screen while the builder is.
   await page.click("#tab-form");
@@ -270,7 +262,7 @@ test("phone 375x812: saved segments' buttons sit inside the screen; the count st
   assert.ok(bar && bar.y >= 0 && bar.y + bar.height <= 812 + 0.5, `count bar in the window (${JSON.stringify(bar)})`);
   const preview = await page.locator("#preview-count").boundingBox();
   assert.ok(preview.y > 812, "the preview itself is below, out of sight");
-  await screen(page, "count-bar", "phone");
+  await checkScreen(page, "count-bar", "phone");
   assert.deepEqual(problems, []);
   await page.close();
 });

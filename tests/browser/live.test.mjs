@@ -6,17 +6,14 @@
 // switch turning live off and on. Screenshots at desktop and phone width.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
 import { openChromium, hasChromium } from "./chromium.mjs";
-import { openApp, importThroughUI } from "./app.mjs";
+import { openApp, importThroughUI, SHOTS } from "./app.mjs";
 
-const SHOTS = new URL("../../artifacts/screenshots/", import.meta.url).pathname;
 const NAME = "Logged in recently";
 const RULES = { operator: "and", conditions: [{ field: "events.login", op: "occurred", within: "10m" }] };
 
 let chrome;
 before(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   chrome = await openChromium({ viewport: { width: 1366, height: 900 } });
 });
 after(() => chrome?.close());

@@ -3,9 +3,6 @@
 // a small tenant seeded over REST with js/http-client.js, Debian's Chromium
 // at desktop and phone widths, axe-core, screenshots, and a log of console
 // and page errors each test checks is empty.
-import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 import { stageAssets, writeAppConfig } from "../../scripts/lib/assets.mjs";
 import { connect } from "../../js/http-client.js";
@@ -13,7 +10,7 @@ import { startWorker, tempDir } from "../worker/helpers.mjs";
 import { CHROMIUM, hasChromium } from "./chromium.mjs";
 
 export { hasChromium };
-export const SHOTS = new URL("../../artifacts/screenshots/", import.meta.url).pathname;
+export { checkScreen, SHOTS } from "./app.mjs";
 export const VIEWPORTS = { desktop: { width: 1366, height: 900 }, phone: { width: 375, height: 812 } };
 export const DEMO_KEY = "demo-key";
 export const OTHER_KEY = "other-key";
@@ -21,7 +18,6 @@ const DAY = 86_400_000;
 
 /** Workerd serving the app and the API (keys DEMO_KEY, OTHER_KEY), Chromium, and `api`, a client of the demo tenant. */
 export async function startServerApp() {
-  mkdirSync(SHOTS, { recursive: true });
   const staged = tempDir("server-app");
   stageAssets(staged.dir);
   writeAppConfig(staged.dir, { defaultKey: DEMO_KEY });
@@ -97,18 +93,3 @@ export async function load(page, url) {
   await page.waitForSelector("body[data-state=ready]", { timeout: 30_000 });
 }
 
-/** axe-core over the whole page: the serious and critical violations, briefly. */
-export async function axe(page) {
-  await page.addScriptTag({ path: createRequire(import.meta.url).resolve("axe-core/axe.min.js") });
-  return page.evaluate(async () => {
-    const { violations } = await window.axe.run(document, { resultTypes: ["violations"] });
-    return violations.filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 5).map((n) => n.target.join(" ")).join(", ")}`);
-  });
-}
-
-/** A screenshot of the screen as it is, then axe over it: none serious or critical. */
-export async function checkScreen(page, name, width) {
-  await page.screenshot({ path: `${SHOTS}${name}-${width}.png`, fullPage: false });
-  assert.deepEqual(await axe(page), [], `axe on ${name} (${width})`);
-}
