@@ -58,3 +58,10 @@ export function when(iso) {
 export function ms(t) {
   return t < 1000 ? `${Math.round(t)} ms` : `${(t / 1000).toFixed(1)} s`;
 }
+
+/** Shows `text` as the error of `input` in `error` (its described-by element) and marks it invalid; "" clears both. */
+export function setFieldError(input, error, text) {
+  error.textContent = text;
+  if (text) input.setAttribute("aria-invalid", "true");
+  else input.removeAttribute("aria-invalid");
+}

@@ -2,7 +2,7 @@
 // the builder (kept up to date while it is edited) or by a saved segment.
 // The contact is found by email, or picked from the preview's sample or a
 // segment's members. The tree itself is drawn by explain-tree.js.
-import { debounce, h, when } from "./dom.js";
+import { debounce, h, setFieldError, when } from "./dom.js";
 import { mark, renderTree } from "./explain-tree.js";
 
 /**
@@ -53,11 +53,7 @@ export function createExplainPanel({ client, rules, segmentName }) {
     }
   }
 
-  function setError(text) {
-    error.textContent = text;
-    if (text) input.setAttribute("aria-invalid", "true");
-    else input.removeAttribute("aria-invalid");
-  }
+  const setError = (text) => setFieldError(input, error, text);
 
   form.addEventListener("submit", async (e) => {
     e.preventDefault();

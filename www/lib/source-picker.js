@@ -5,6 +5,7 @@
 import {
   chooseSource, chosenSource, findServer, forgetKey, keyHint, openBrowser, openServer, savedKey, saveKey,
 } from "./data-source.js";
+import { setFieldError } from "./dom.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -76,11 +77,7 @@ function createKeyDialog(server) {
   let settle = null;
   let opener = null;
 
-  function setError(text) {
-    error.textContent = text;
-    if (text) input.setAttribute("aria-invalid", "true");
-    else input.removeAttribute("aria-invalid");
-  }
+  const setError = (text) => setFieldError(input, error, text);
 
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
