@@ -5,6 +5,7 @@
 use super::ids;
 use super::output::{json, ContactOut, SegmentOut};
 use crate::engine::contacts::{Change, NewContact};
+use crate::engine::bitset::Bitset;
 use crate::engine::events::EventProp;
 use crate::engine::feed::{self, Cause};
 use crate::engine::live::{self, Recorder};
@@ -62,7 +63,7 @@ pub enum Plan {
     NewSegment(Box<Segment>),
     EditSegment { index: usize, name: Option<String>, rules: Option<Box<Rules>>, live: Option<bool>, at: i64 },
     DropSegment { index: usize },
-    SetMembers { index: usize, members: Vec<u32>, joined: Vec<i64> },
+    SetMembers { index: usize, result: Bitset },
     Batch(Batch),
     DropContact { slot: usize },
     Nothing,
@@ -115,9 +116,9 @@ pub fn apply(store: &mut Store, p: Planned, now: i64, seed: [u32; 4]) -> (String
             }
         }
         Plan::DropSegment { index } => store.segments.remove(index),
-        Plan::SetMembers { index, members, joined } => {
+        Plan::SetMembers { index, result } => {
             let s = store.segments.get_mut(index);
-            live::replace_members(s, members, joined, Cause::Compute, &mut rec);
+            live::replace_members(s, &result, Cause::Compute, &mut rec);
         }
         Plan::Batch(b) => {
             let cause = b.cause.unwrap_or(Cause::Contact);

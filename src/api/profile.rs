@@ -137,7 +137,7 @@ pub fn segments(store: &Store, e: &Entry) -> Result<String> {
     let all = store.segments.all();
     let mut of = all[start.min(all.len())..]
         .iter()
-        .filter_map(|s| s.members.binary_search(&slot).ok().map(|i| MembershipOut(s, s.joined.get(i).copied().unwrap_or(0))));
+        .filter_map(|s| s.members.joined_at(slot).map(|at| MembershipOut(s, at)));
     let data: Vec<MembershipOut> = of.by_ref().take(limit).collect();
     let next_cursor = match (data.last(), of.next()) {
         (Some(last), Some(_)) => Some(ids::format(ids::SEGMENT, last.0.id)),

@@ -9,6 +9,7 @@ use super::plan::{Plan, Planned, Reply};
 use super::refs;
 use super::Entry;
 use crate::engine::eval::evaluate;
+use crate::engine::members::Members;
 use crate::engine::segments::Segment;
 use crate::engine::snapshot::Store;
 use crate::error::{both, Error, Result};
@@ -53,8 +54,7 @@ pub fn create(store: &Store, e: &Entry, now: i64, mut gen: IdGen) -> Result<Plan
         created: now,
         updated: now,
         computed_at: None,
-        members: Vec::new(),
-        joined: Vec::new(),
+        members: Members::default(),
         live,
         feed: Default::default(),
         next: Default::default(),
@@ -96,8 +96,7 @@ pub fn compute(store: &Store, e: &Entry, now: i64) -> Result<Planned> {
     let seg = store.segments.get(index);
     let Some(r) = &seg.rules else { return Err(Error::invalid("rules", "segment rules are unreadable")) };
     let result = evaluate(&r.root, store.data(), now);
-    let (members, joined) = seg.merged_members(&result, now);
-    Ok(Planned { plan: Plan::SetMembers { index, members, joined }, reply: Reply::Segment(seg.id), last_id: 0 })
+    Ok(Planned { plan: Plan::SetMembers { index, result }, reply: Reply::Segment(seg.id), last_id: 0 })
 }
 
 pub fn get(store: &Store, e: &Entry) -> Result<String> {
@@ -123,20 +122,15 @@ pub fn members(store: &Store, e: &Entry) -> Result<String> {
     let index = find(store, e, &f)?;
     let limit = input::limit(f.get("limit"), 1)?;
     let seg = store.segments.get(index);
-    let start = match input::cursor(f.get("cursor"), ids::CONTACT)? {
-        Some(id) => {
-            let pos = store.contacts.position_after(id) as u32;
-            seg.members.partition_point(|&s| s < pos)
-        }
+    let from = match input::cursor(f.get("cursor"), ids::CONTACT)? {
+        Some(id) => store.contacts.position_after(id) as u32,
         None => 0,
     };
-    let end = (start + limit).min(seg.members.len());
-    let data: Vec<MemberOut> =
-        (start..end).map(|i| MemberOut(&store.contacts, seg.members[i] as usize, seg.joined[i])).collect();
-    let next_cursor = if end < seg.members.len() {
-        data.last().map(|m| ids::format(ids::CONTACT, store.contacts.id(m.1)))
-    } else {
-        None
+    let mut page = seg.members.iter_from(from);
+    let data: Vec<MemberOut> = page.by_ref().take(limit).map(|(s, at)| MemberOut(&store.contacts, s as usize, at)).collect();
+    let next_cursor = match (data.last(), page.next()) {
+        (Some(last), Some(_)) => Some(ids::format(ids::CONTACT, store.contacts.id(last.1))),
+        _ => None,
     };
     Ok(json(&Page { data, next_cursor }))
 }

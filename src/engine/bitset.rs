@@ -204,6 +204,11 @@ impl Bitset {
         })
     }
 
+    /// The words, 64 slots each; bits past `len` are clear.
+    pub fn words(&self) -> &[u64] {
+        &self.words
+    }
+
     pub fn heap_bytes(&self) -> usize {
         self.words.capacity() * 8
     }

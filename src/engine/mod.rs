@@ -11,6 +11,7 @@ pub mod feed;
 pub mod live;
 pub mod lower_text;
 pub mod matcher;
+pub mod members;
 pub mod paged;
 pub mod segments;
 pub mod snapshot;

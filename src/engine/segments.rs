@@ -1,11 +1,11 @@
-//! Segments and their computed members. Members are kept as sorted contact
-//! slots (slot order is id order) with the instant each joined, so a
-//! recomputation can keep `joinedAt` for continuing members by one merge.
+//! Segments: their rules, computed members (`members.rs`: slot order is id
+//! order, each with the instant it joined) and change feed.
 
 use serde::{Deserialize, Serialize};
 
 use super::bitset::Bitset;
 use super::feed::Feed;
+use super::members::Members;
 use crate::rules::Rules;
 
 /// When a live segment's members next change with time alone, as far as
@@ -33,35 +33,14 @@ pub struct Segment {
     pub created: i64,
     pub updated: i64,
     pub computed_at: Option<i64>,
-    pub members: Vec<u32>,
-    pub joined: Vec<i64>,
+    /// Serialised as the sorted slots, then their join times.
+    pub members: Members,
     /// Kept current after every mutation and as time passes (`live/`).
     pub live: bool,
     pub feed: Feed,
     /// Derived: recomputed on restore.
     #[serde(skip)]
     pub next: Next,
-}
-
-impl Segment {
-
-    /// Members after a computation at `now` that found `result`: continuing
-    /// members keep their `joinedAt`, new ones join at `now`.
-    pub fn merged_members(&self, result: &Bitset, now: i64) -> (Vec<u32>, Vec<i64>) {
-        let mut members = Vec::with_capacity(result.count());
-        let mut joined = Vec::with_capacity(members.capacity());
-        let mut old = 0;
-        for s in result.iter() {
-            let s = s as u32;
-            while old < self.members.len() && self.members[old] < s {
-                old += 1;
-            }
-            let at = if old < self.members.len() && self.members[old] == s { self.joined[old] } else { now };
-            members.push(s);
-            joined.push(at);
-        }
-        (members, joined)
-    }
 }
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
@@ -106,21 +85,15 @@ impl Segments {
     }
 
 
-    /// Checks decoded segments: ids ascending, members ascending live
-    /// contacts, one `joinedAt` per member.
+    /// Checks decoded segments: ids ascending, members live contacts
+    /// (their order and join times are checked as they decode).
     pub fn validate(&self, alive: &Bitset) -> Result<(), String> {
         if self.list.windows(2).any(|w| w[0].id >= w[1].id) {
             return Err("segments: ids are not in ascending order".into());
         }
         for s in &self.list {
             let what = format!("segment '{}'", crate::text::clip(&s.name));
-            if s.joined.len() != s.members.len() {
-                return Err(format!("{what}: {} members but {} join times", s.members.len(), s.joined.len()));
-            }
-            if s.members.windows(2).any(|w| w[0] >= w[1]) {
-                return Err(format!("{what}: members are not in order"));
-            }
-            if s.members.iter().any(|&m| (m as usize) >= alive.len() || !alive.get(m as usize)) {
+            if s.members.end() > alive.len() || s.members.slots().any(|m| !alive.get(m as usize)) {
                 return Err(format!("{what}: a member that is not a live contact"));
             }
             s.feed.validate(alive.len()).map_err(|m| format!("{what}: feed: {m}"))?;
@@ -135,7 +108,7 @@ impl Segments {
     pub fn heap_bytes(&self) -> usize {
         self.list
             .iter()
-            .map(|s| s.members.capacity() * 4 + s.joined.capacity() * 8 + s.rules_json.len() * 3 + s.feed.heap_bytes())
+            .map(|s| s.members.heap_bytes() + s.rules_json.len() * 3 + s.feed.heap_bytes())
             .sum()
     }
 }
@@ -153,8 +126,7 @@ pub mod v4 {
         pub created: i64,
         pub updated: i64,
         pub computed_at: Option<i64>,
-        pub members: Vec<u32>,
-        pub joined: Vec<i64>,
+        pub members: super::Members,
     }
 
     #[derive(Deserialize)]
@@ -176,7 +148,6 @@ pub mod v4 {
                     updated: s.updated,
                     computed_at: s.computed_at,
                     members: s.members,
-                    joined: s.joined,
                     live: false,
                     feed: super::Feed::default(),
                     next: super::Next::default(),
@@ -201,8 +172,7 @@ mod tests {
             created: 0,
             updated: 0,
             computed_at: None,
-            joined: vec![0; members.len()],
-            members,
+            members: Members::from_sorted(&members, &vec![0; members.len()]).unwrap(),
             live: false,
             feed: Feed::default(),
             next: Next::default(),
@@ -212,34 +182,7 @@ mod tests {
         assert_eq!(ok.validate(&alive), Ok(()));
         let bad = |list: Vec<Segment>| Segments { list }.validate(&alive).unwrap_err();
         assert!(bad(vec![seg(2, vec![]), seg(1, vec![])]).contains("ascending"));
-        assert!(bad(vec![seg(1, vec![3, 0])]).contains("order"));
         assert!(bad(vec![seg(1, vec![2])]).contains("live contact"));
         assert!(bad(vec![seg(1, vec![9])]).contains("live contact"));
-        let mut s = seg(1, vec![0]);
-        s.joined.clear();
-        assert!(bad(vec![s]).contains("join times"));
-    }
-
-
-    #[test]
-    fn continuing_members_keep_joined_at() {
-        let s = Segment {
-            id: 1,
-            name: "s".into(),
-            rules_json: "{}".into(),
-            rules: None,
-            created: 0,
-            updated: 0,
-            computed_at: Some(10),
-            members: vec![1, 3, 5],
-            joined: vec![10, 11, 12],
-            live: false,
-            feed: Feed::default(),
-            next: Next::default(),
-        };
-        let r = Bitset::from_fn(8, |i| [0, 3, 5, 7].contains(&i));
-        let (m, j) = s.merged_members(&r, 99);
-        assert_eq!(m, [0, 3, 5, 7]);
-        assert_eq!(j, [99, 11, 12, 99]);
     }
 }

@@ -19,6 +19,7 @@
 use crate::engine::eval::one::Evaluator;
 use crate::engine::eval::{Data, MAX_REF_DEPTH};
 use crate::engine::events::{Ev, NameIndex};
+use crate::engine::members::Members;
 use crate::engine::segments::Next;
 use crate::rules::{Bound, Condition, Field, Node, Operand, Window};
 use crate::time::MAX_MS;
@@ -365,8 +366,8 @@ impl<'a> Stream<'a> {
 }
 
 /// The next instant after `t0` at which `root`'s members (`members`,
-/// sorted slots) change with no new data.
-pub fn next_change<'a>(root: &'a Node, data: Data<'a>, members: &[u32], t0: i64) -> Next {
+/// as last evaluated) change with no new data.
+pub fn next_change<'a>(root: &'a Node, data: Data<'a>, members: &Members, t0: i64) -> Next {
     let atoms = atoms(root, data, t0);
     let ev = Evaluator::new(data);
     if atoms.is_empty() {
@@ -389,7 +390,7 @@ pub fn next_change<'a>(root: &'a Node, data: Data<'a>, members: &[u32], t0: i64)
         let mut flips = 0;
         let mut only = None;
         for &s in &group {
-            if ev.holds(root, s as usize, t) != members.binary_search(&s).is_ok() {
+            if ev.holds(root, s as usize, t) != members.contains(s) {
                 flips += 1;
                 only = Some(s);
             }

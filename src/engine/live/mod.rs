@@ -17,6 +17,7 @@ mod deps;
 use super::eval::evaluate;
 use super::eval::one::Evaluator;
 use super::feed::{Cause, Change, Kind};
+use super::bitset::Bitset;
 use super::segments::{Next, Segment};
 use super::snapshot::Store;
 
@@ -143,19 +144,10 @@ fn verdicts(store: &Store, i: usize, slots: &[u32], now: i64, flips: bool) -> Ve
 fn apply_verdicts(store: &mut Store, i: usize, verdicts: &[Verdict], cause: Cause, rec: &mut Recorder) {
     let seg = store.segments.get_mut(i);
     for &(s, want, _) in verdicts {
-        let at = seg.members.binary_search(&s);
-        match (at, want) {
-            (Err(pos), true) => {
-                seg.members.insert(pos, s);
-                seg.joined.insert(pos, rec.now);
-                rec.record(seg, s, Kind::Entered, cause);
-            }
-            (Ok(pos), false) => {
-                seg.members.remove(pos);
-                seg.joined.remove(pos);
-                rec.record(seg, s, Kind::Left, cause);
-            }
-            _ => {}
+        if want && seg.members.insert(s, rec.now) {
+            rec.record(seg, s, Kind::Entered, cause);
+        } else if !want && seg.members.remove(s) {
+            rec.record(seg, s, Kind::Left, cause);
         }
     }
 }
@@ -192,51 +184,17 @@ pub fn whole(store: &mut Store, i: usize, cause: Cause, rec: &mut Recorder) {
         let Some(r) = &store.segments.get(i).rules else { return };
         evaluate(&r.root, store.data(), rec.now)
     };
-    let seg = store.segments.get_mut(i);
-    let (members, joined) = seg.merged_members(&result, rec.now);
-    replace_members(seg, members, joined, cause, rec);
-    if seg.live {
+    replace_members(store.segments.get_mut(i), &result, cause, rec);
+    if store.segments.get(i).live {
         recompute_next(store, i, rec.now);
     }
 }
 
 /// Sets a segment's members, recording who entered and who left.
-pub fn replace_members(seg: &mut Segment, members: Vec<u32>, joined: Vec<i64>, cause: Cause, rec: &mut Recorder) {
-    let (old, new) = (std::mem::take(&mut seg.members), &members);
-    let (mut a, mut b) = (0, 0);
-    // A recomputation mostly finds the same members: skip equal runs eight
-    // at a time rather than branching per member.
-    let skip = |a: &mut usize, b: &mut usize| {
-        while *a + 8 <= old.len() && *b + 8 <= new.len() && old[*a..*a + 8] == new[*b..*b + 8] {
-            *a += 8;
-            *b += 8;
-        }
-    };
-    skip(&mut a, &mut b);
-    while a < old.len() || b < new.len() {
-        match (old.get(a), new.get(b)) {
-            (Some(&x), Some(&y)) if x == y => {
-                a += 1;
-                b += 1;
-                skip(&mut a, &mut b);
-            }
-            (Some(&x), Some(&y)) if x < y => {
-                rec.record(seg, x, Kind::Left, cause);
-                a += 1;
-            }
-            (Some(&x), None) => {
-                rec.record(seg, x, Kind::Left, cause);
-                a += 1;
-            }
-            (_, Some(&y)) => {
-                rec.record(seg, y, Kind::Entered, cause);
-                b += 1;
-            }
-            (None, None) => break,
-        }
+pub fn replace_members(seg: &mut Segment, result: &Bitset, cause: Cause, rec: &mut Recorder) {
+    for (slot, kind) in seg.members.replace(result, rec.now) {
+        rec.record(seg, slot, kind, cause);
     }
-    seg.members = members;
-    seg.joined = joined;
     seg.computed_at = Some(rec.now);
 }
 
@@ -276,9 +234,7 @@ pub fn rules_changed(store: &mut Store, id: u128, rec: &mut Recorder) {
 /// A deleted contact leaves every segment it was in.
 pub fn contact_deleted(store: &mut Store, slot: u32, rec: &mut Recorder) {
     for seg in store.segments.iter_mut() {
-        if let Ok(pos) = seg.members.binary_search(&slot) {
-            seg.members.remove(pos);
-            seg.joined.remove(pos);
+        if seg.members.remove(slot) {
             rec.record(seg, slot, Kind::Left, Cause::Contact);
         }
         if seg.live {
