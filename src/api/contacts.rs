@@ -73,15 +73,15 @@ pub fn delete(store: &Store, e: &Entry) -> Result<Planned> {
 /// ones. Every bad record is reported (up to `MAX_ERROR_RECORDS`), and
 /// nothing of the batch is kept if any is bad.
 pub fn import(store: &Store, e: &Entry, now: i64, mut gen: IdGen) -> Result<Planned> {
-    let recs = fields::records(e.raw(), "contacts.import")?;
+    let recs = fields::records(e.raw(), "contacts.import", "a contact record")?;
     let mut batch = Batch::default();
     batch.creates.reserve(recs.len());
     let mut created_by_email: HashMap<Box<str>, usize> = HashMap::default();
     let mut updated = 0usize;
     let mut errors = Errors::default();
-    for (i, raw) in recs.into_iter().enumerate() {
-        let mut one = || -> Result<()> {
-            let f = Fields::read(raw, "", "a contact record")?;
+    for (i, rec) in recs.into_iter().enumerate() {
+        let one = || -> Result<()> {
+            let f = rec?;
             f.only(RECORD_KEYS, "")?;
             let email = input::email(f.get("email"), "email")?;
             let suppressed = input::flag(f.get("suppressed"), "suppressed")?;

@@ -1,6 +1,8 @@
 //! events.track and events.import: each event's name, contact, time and
 //! properties, planned against the event index so a commit cannot fail.
 
+use std::borrow::Cow;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use super::fields::{self, Errors, Fields};
@@ -60,7 +62,7 @@ impl Builder<'_> {
                 None => return Err(Error::invalid("contactId", "contactId must be a string")),
             },
             (None, Some(raw)) => {
-                let email = input::email(Some(raw), "email")?;
+                let email = input::email_ref(Some(raw), "email")?;
                 Who::Slot(self.slot_for_email(email, gen))
             }
         };
@@ -79,7 +81,7 @@ impl Builder<'_> {
     }
 
     /// The contact with this email, created (in this batch) if unknown.
-    fn slot_for_email(&mut self, email: String, gen: &mut IdGen) -> u32 {
+    fn slot_for_email(&mut self, email: Cow<'_, str>, gen: &mut IdGen) -> u32 {
         if let Some(s) = self.store.contacts.slot_of_email(&email) {
             return s as u32;
         }
@@ -88,7 +90,7 @@ impl Builder<'_> {
             return s;
         }
         let slot = (self.store.contacts.slots() + self.batch.creates.len()) as u32;
-        self.batch.creates.push(NewContact { id: gen.next(), email, properties: Vec::new(), suppressed: false, at: self.now });
+        self.batch.creates.push(NewContact { id: gen.next(), email: email.into_owned(), properties: Vec::new(), suppressed: false, at: self.now });
         self.new_by_email.insert(key, slot);
         slot
     }
@@ -117,13 +119,13 @@ pub fn track(store: &Store, e: &Entry, now: i64, mut gen: IdGen) -> Result<Plann
 }
 
 pub fn import(store: &Store, e: &Entry, now: i64, mut gen: IdGen) -> Result<Planned> {
-    let recs = fields::records(e.raw(), "events.import")?;
+    let recs = fields::records(e.raw(), "events.import", "an event record")?;
     let mut b = builder(store, now);
     b.batch.events.reserve(recs.len());
     let mut errors = Errors::default();
-    for (i, raw) in recs.into_iter().enumerate() {
-        let mut one = || -> Result<()> {
-            let f = Fields::read(raw, "", "an event record")?;
+    for (i, rec) in recs.into_iter().enumerate() {
+        let one = || -> Result<()> {
+            let f = rec?;
             let r = b.record(&f, &mut gen)?;
             let slot = match r.who {
                 Who::Slot(s) => s,

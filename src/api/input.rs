@@ -34,10 +34,15 @@ pub fn value(v: &RawValue, path: &str) -> Result<Value> {
 }
 
 pub fn email(v: Option<&RawValue>, path: &str) -> Result<String> {
+    email_ref(v, path).map(Cow::into_owned)
+}
+
+/// `email`, borrowed from the input when it has no escapes.
+pub fn email_ref<'a>(v: Option<&'a RawValue>, path: &str) -> Result<Cow<'a, str>> {
     let Some(raw) = v else { return Err(Error::invalid(path, "email is required")) };
     let Some(s) = string(raw) else { return Err(Error::invalid(path, "email must be a string")) };
     email_str(&s, path)?;
-    Ok(s.into_owned())
+    Ok(s)
 }
 
 /// Checks an email address: `@` with text on both sides, no spaces or

@@ -36,17 +36,18 @@ impl PIn<'_> {
     }
 }
 
-/// A property value from its JSON text, checked; `path` names it.
-pub fn value<'a>(raw: &'a RawValue, path: &str) -> Result<PIn<'a>> {
+/// A property value from its JSON text, checked; `path` names it (made
+/// only for an error: an import reads millions of values).
+pub fn value<'a>(raw: &'a RawValue, path: &dyn Fn() -> String) -> Result<PIn<'a>> {
     let text = raw.get();
     Ok(match text.as_bytes().first() {
         Some(b'n') => PIn::Null,
         Some(b't') => PIn::Bool(true),
         Some(b'f') => PIn::Bool(false),
-        Some(b'"') => PIn::Str(string(raw).ok_or_else(|| lone_surrogate(path))?),
+        Some(b'"') => PIn::Str(string(raw).ok_or_else(|| lone_surrogate(&path()))?),
         Some(b'[' | b'{') => {
             if let Some(p) = scan::check(text, MAX_VALUE_DEPTH) {
-                let at = join_path(path, &p.path);
+                let at = join_path(&path(), &p.path);
                 return Err(if p.lone_surrogate {
                     lone_surrogate(&at)
                 } else {
@@ -81,7 +82,7 @@ pub fn read<'a>(v: Option<&'a RawValue>, path: &str) -> Result<Fields<'a>> {
 pub fn plan_changes(contacts: &Contacts, props: Fields<'_>, null_removes: bool, path: &str) -> Result<Vec<Change>> {
     let mut out = Vec::with_capacity(props.0.len());
     for (k, raw) in props.0 {
-        let v = value(raw, &join_path(path, &k))?;
+        let v = value(raw, &|| join_path(path, &k))?;
         let key = contacts.plan_key(&k);
         let val = if null_removes && matches!(v, PIn::Null) { None } else { Some(contacts.plan_value(&key, v.as_ref())) };
         out.push((key, val));
@@ -104,9 +105,9 @@ pub fn plan_event<'a>(events: &Events, name: Option<usize>, v: Option<&'a RawVal
     }
     let mut out = Vec::with_capacity(props.0.len());
     for (k, raw) in &props.0 {
-        let at = join_path(path, k);
+        let at = || join_path(path, k);
         if k.is_empty() || k.chars().count() > 200 {
-            return Err(Error::invalid(at, "event property keys are 1 to 200 characters"));
+            return Err(Error::invalid(at(), "event property keys are 1 to 200 characters"));
         }
         let v = value(raw, &at)?;
         let key = events.plan_key(name, k);

@@ -88,19 +88,47 @@ pub fn email_key(email: &str) -> Cow<'_, str> {
     }
 }
 
-/// The hash of an email's lower-cased characters, without allocating.
+/// The hash of an email's lower-cased characters. ASCII, the usual case, is
+/// lower-cased and hashed eight bytes at a time without allocating; any
+/// other email is lower-cased first, so that an email equal to another by
+/// `email_eq` (say with a Kelvin sign for a `k`) hashes the same.
 fn email_hash(email: &str) -> u64 {
-    let mut h = FxHasher::default();
     if email.is_ascii() {
-        for b in email.bytes() {
-            h.write_u8(b.to_ascii_lowercase());
-        }
+        hash_chunks(email.as_bytes(), ascii_lower8)
     } else {
-        for c in email.chars().flat_map(char::to_lowercase) {
-            h.write_u32(c as u32);
-        }
+        let lower: String = email.chars().flat_map(char::to_lowercase).collect();
+        hash_chunks(lower.as_bytes(), |x| x)
     }
+}
+
+/// FxHash of `bytes` eight at a time (the last chunk zero-padded), each
+/// chunk passed through `map`, then the length.
+fn hash_chunks(bytes: &[u8], map: impl Fn(u64) -> u64) -> u64 {
+    let mut h = FxHasher::default();
+    let mut chunks = bytes.chunks_exact(8);
+    for c in chunks.by_ref() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h.write_u64(map(u64::from_le_bytes(w)));
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut w = [0u8; 8];
+        w[..rest.len()].copy_from_slice(rest);
+        h.write_u64(map(u64::from_le_bytes(w)));
+    }
+    h.write_usize(bytes.len());
     h.finish()
+}
+
+/// Eight ASCII bytes with `A`-`Z` lower-cased, all at once: a byte's top
+/// bit says whether it is at least `A` and not above `Z`, and moves to the
+/// 0x20 bit.
+fn ascii_lower8(x: u64) -> u64 {
+    const K: u64 = 0x0101_0101_0101_0101;
+    let ge_a = x + 0x3f * K; // top bit set from 0x41 ('A') up
+    let gt_z = x + 0x25 * K; // top bit set from 0x5b (past 'Z') up
+    x | ((ge_a & !gt_z & 0x80 * K) >> 2)
 }
 
 /// Equal ignoring case (character-wise Unicode lower-casing).
@@ -373,6 +401,21 @@ impl Contacts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn emails_equal_ignoring_case_hash_alike() {
+        let all: Vec<char> = (0u8..128).map(char::from).collect();
+        for c in all {
+            let (a, b) = (format!("{c}bcdefghijKLM@x.io"), format!("{}bcdefghijklm@x.io", c.to_ascii_lowercase()));
+            assert_eq!(email_hash(&a), email_hash(&b), "{a:?}");
+        }
+        assert_eq!(email_hash("Ab@Example.IO"), email_hash("ab@example.io"));
+        assert_ne!(email_hash("ab@example.io"), email_hash("ab@example.iq"));
+        // The Kelvin sign lower-cases to `k`: equal by email_eq, so one hash.
+        assert!(email_eq("\u{212A}im@x.io", "kim@x.io"));
+        assert_eq!(email_hash("\u{212A}im@x.io"), email_hash("KIM@x.io"));
+        assert_eq!(email_hash("Jürgen@x.de"), email_hash("jÜRGEN@X.DE"));
+    }
 
     /// What a corrupt snapshot may decode to; each is named by `validate`.
     #[test]
