@@ -43,7 +43,7 @@ export function printReport({ results, shapes, rat, meta, reopen, problems, fail
   const p = results["js-predicate"]?.load;
   console.log("\nload (records to queryable):");
   if (k) console.log(`  kraiter: ${s(k.ms)} import through the worker (contacts ${s(k.importRuns?.[0]?.contactsMs)}, events ${s(k.importRuns?.[0]?.eventsMs)}); openInWorker ${ms(k.openMs)}`);
-  if (d) console.log(`  duckdb-wasm: ${s(d.ms)} to Arrow and insertArrowTable (contacts ${s(d.contactsMs)}, events ${s(d.eventsMs)}); instantiate ${ms(d.openMs)}, ${d.bundle}, ${d.threads} thread(s)`);
+  if (d) console.log(`  duckdb-wasm: ${s(d.ms)} to Arrow and insertArrowTable (contacts ${s(d.contactsMs)}, events ${s(d.eventsMs)}; ${s(d.insertMs)} of it inside insertArrowTable); instantiate ${ms(d.openMs)}, ${d.bundle}, ${d.threads} thread(s)`);
   if (p) console.log(`  js-predicate: ${s(p.ms)} (${p.note})`);
 
   console.log("\nmemory:");
@@ -52,8 +52,8 @@ export function printReport({ results, shapes, rat, meta, reopen, problems, fail
   const pm = results["js-predicate"]?.memory;
   if (km) console.log(`  kraiter: wasm linear memory ${mib(km.wasmBytes)} (engine estimate ${mib(km.engineHeapBytes)})`);
   if (dm) console.log(`  duckdb-wasm: duckdb_memory() ${mib(dm.duckdbMemoryBytes)}; pragma_database_size: memory_usage ${dm.databaseMemoryUsage}, memory_limit ${dm.memoryLimit}`);
-  if (pm) console.log(`  js-predicate: page heap +${mib(pm.pageHeapDeltaBytes)} over its load`);
-  if (meta.heap) console.log(`  page JS heap: ${mib(meta.heap.start)} empty, ${mib(meta.heap.afterDataset)} with the dataset (records), ${mib(meta.heap.afterClose)} after closing the engines`);
+  if (pm) console.log(`  js-predicate: page heap and array buffers +${mib(pm.pageHeapDeltaBytes)} over its load`);
+  if (meta.heap) console.log(`  page JS heap and array buffers: ${mib(meta.heap.start)} empty, ${mib(meta.heap.afterDataset)} with the dataset (records), ${mib(meta.heap.afterClose)} after closing the engines`);
 
   for (const [id, b] of Object.entries(boundaries)) console.log(`${id}: ${b.atFrom} members hinge on an event exactly at the window's start and ${b.atNow} on one exactly at now`);
 

@@ -72,12 +72,15 @@ try {
   await page.goto(`${chrome.url}/bench/browser/index.html`);
   await page.waitForFunction(() => window.benchReady === true);
   const cdp = await context.newCDPSession(page);
-  await cdp.send("Performance.enable");
-  /** The page's JS heap after a full collection (main thread only; workers have their own). */
+  /**
+   * The page's JS heap after a full collection, with the array buffers'
+   * backing stores (typed arrays live there); main thread only, workers
+   * have their own.
+   */
   const heap = async () => {
     await cdp.send("HeapProfiler.collectGarbage");
-    const { metrics } = await cdp.send("Performance.getMetrics");
-    return metrics.find((m) => m.name === "JSHeapUsedSize")?.value ?? null;
+    const { usedSize, backingStorageSize = 0 } = await cdp.send("Runtime.getHeapUsage");
+    return usedSize + backingStorageSize;
   };
   const call = (fn, ...a) => page.evaluate(({ fn, a }) => window.bench[fn](...a), { fn, a });
 
