@@ -20,7 +20,7 @@ import { buildShapes } from "./shapes.mjs";
 
 const CACHE = fileURLToPath(new URL("./.cache/", import.meta.url));
 
-const wasmDigest = () => createHash("sha256").update(readFileSync(new URL("../js/wasm/kraiter_segments_bg.wasm", import.meta.url))).digest("hex").slice(0, 16);
+export const wasmDigest = () => createHash("sha256").update(readFileSync(new URL("../js/wasm/kraiter_segments_bg.wasm", import.meta.url))).digest("hex").slice(0, 16);
 
 /** The snapshot file (under bench/.cache) and what Node's instance answered for the probe rules. */
 async function snapshotFor({ seed, contacts, events, rules, log }) {
@@ -84,7 +84,7 @@ export async function measureReopen({ seed, contacts, events, runs, log }) {
       agrees: counts.every((c) => c === snap.expected),
       totalMs: med(opens, "totalMs"),
       openedMs: med(opens, "openedMs"),
-      breakdown: Object.fromEntries(["workerStartMs", "wasmMs", "readMs", "zoneScanMs", "copyMs", "restoreMs", "previewMs", "totalMs", "memoryBytes"].map((k) => [k, med(steps, k)])),
+      breakdown: Object.fromEntries(["workerStartMs", "wasmMs", "readMs", "zoneScanMs", "handoverMs", "restoreMs", "previewMs", "totalMs", "memoryBytes"].map((k) => [k, med(steps, k)])),
       opens,
       steps,
     };

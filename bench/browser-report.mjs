@@ -27,7 +27,7 @@ export function goalRows(rat, shapes) {
 export function printReport({ results, shapes, rat, meta, reopen, problems, failures, boundaries }) {
   const la = (l) => l.map((x) => x.toFixed(1)).join(" ");
   console.log(`\nin the browser (Chromium ${meta.chromium}): ${meta.contacts} contacts, ${meta.events} events; median ms over up to ${meta.runs} runs; (Nx) = that engine's time / kraiter's`);
-  console.log(`load average ${la(meta.loadAverage.start)} at start, ${la(meta.loadAverage.end)} at end, ${meta.cpus} cpus\n`);
+  console.log(`build ${meta.build.commit}, wasm ${meta.build.wasmSha256}; load average ${la(meta.loadAverage.start)} at start, ${la(meta.loadAverage.end)} at end, ${meta.cpus} cpus\n`);
   if (shapes.length) console.log(table(results, shapes, rat));
   for (const line of skipLines(results)) console.log(line);
 
@@ -61,7 +61,7 @@ export function printReport({ results, shapes, rat, meta, reopen, problems, fail
     const b = reopen.breakdown;
     console.log(`\nreopen from IndexedDB (${reopen.contacts} contacts, ${reopen.events} events, ${mib(reopen.snapshotBytes)} snapshot; median of ${reopen.runs}, fresh page each):`);
     console.log(`  openInWorker until the first preview answers: ${ms(reopen.totalMs)} (open ${ms(reopen.openedMs)}) — target <= ${REOPEN_TARGET_MS} ms: ${reopen.totalMs <= REOPEN_TARGET_MS ? "met" : "MISSED"}`);
-    if (b) console.log(`  step by step in a worker: worker start ${ms(b.workerStartMs)}, wasm start-up ${ms(b.wasmMs)}, IndexedDB read ${ms(b.readMs)}, zone-name scan ${ms(b.zoneScanMs)}, restore ${ms(b.restoreMs)} (of it a plain ${mib(reopen.snapshotBytes)} copy takes ${ms(b.copyMs)}), first preview ${ms(b.previewMs)}; wasm memory after ${mib(b.memoryBytes)}`);
+    if (b) console.log(`  step by step in a worker: worker start ${ms(b.workerStartMs)}, wasm start-up ${ms(b.wasmMs)}, IndexedDB read ${ms(b.readMs)}, zone-name scan ${ms(b.zoneScanMs)}, restore ${ms(b.restoreMs)} (of it handing ${mib(reopen.snapshotBytes)} to fresh wasm memory ${ms(b.handoverMs)}, the rest decode, checks and indexes in one wasm call), first preview ${ms(b.previewMs)}; wasm memory after ${mib(b.memoryBytes)}`);
   }
   if (problems.length) console.log(`\nDISAGREEMENT:\n${problems.join("\n")}`);
   else if (shapes.length) console.log("\nagreement: every engine agreed on every count and sample" + (Object.keys(boundaries).length ? ", and on every member of the shapes checked id by id" : ""));

@@ -13,7 +13,8 @@ import os from "node:os";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { openChromium } from "../tests/browser/chromium.mjs";
-import { measureReopen } from "./browser-reopen.mjs";
+import { execFileSync } from "node:child_process";
+import { measureReopen, wasmDigest } from "./browser-reopen.mjs";
 import { printReport } from "./browser-report.mjs";
 import { median } from "./measure.mjs";
 import { ratios } from "./report.mjs";
@@ -48,6 +49,7 @@ const opts = {
 };
 const log = (...a) => console.error(...a);
 const loadStart = os.loadavg();
+const build = { commit: execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim(), wasmSha256: wasmDigest() };
 
 const chrome = await openChromium();
 const chromium = chrome.browser.version();
@@ -172,6 +174,7 @@ const rat = ratios(ok, shapes);
 meta = {
   ...meta,
   date: new Date().toISOString(),
+  build,
   loadAverage: { start: loadStart, end: os.loadavg() },
   cpus: os.cpus().length,
   chromium,

@@ -33,8 +33,8 @@ export async function timeOpen(name, rules, now) {
   return { openedMs, totalMs, count, contacts: stats.contacts, events: stats.events };
 }
 
-/** The breakdown: reopen-worker.js's steps, with the worker's start-up measured from here. */
-export function breakdown(name, rules, now) {
+/** A message to a fresh reopen-worker.js and its answer, with the worker's start-up measured from here. */
+function inWorker(message) {
   const started = wallClock();
   const worker = new Worker(new URL("./reopen-worker.js", import.meta.url), { type: "module" });
   return new Promise((resolve, reject) => {
@@ -47,6 +47,13 @@ export function breakdown(name, rules, now) {
       worker.terminate();
       reject(new Error(e.message || "reopen-worker failed to load"));
     };
-    worker.postMessage({ name, rules, now });
+    worker.postMessage(message);
   });
+}
+
+/** The breakdown: reopen-worker.js's steps, then the hand-over of as many bytes to wasm in another fresh worker. */
+export async function breakdown(name, rules, now) {
+  const steps = await inWorker({ name, rules, now });
+  const { handoverMs } = await inWorker({ now, handoverBytes: steps.snapshotBytes });
+  return { ...steps, handoverMs };
 }
