@@ -31,6 +31,7 @@ const { values: args } = parseArgs({
     "event-batch": { type: "string", default: "50000" },
     budget: { type: "string", default: "30" },
     "skip-live": { type: "boolean", default: false }, // also skips bench/app-reads.mjs
+    "skip-browser": { type: "boolean", default: false }, // skips bench/browser.mjs
   },
 });
 const int = (name) => {
@@ -247,6 +248,16 @@ if (!args["skip-live"] && engineNames.includes(BASELINE)) {
     } catch {
       liveFailed = true;
     }
+  }
+}
+// The in-browser bench (bench/browser.mjs): the 1M contacts / 3M
+// events at the default size (events scaled alike), the reopen at this size.
+if (!args["skip-browser"]) {
+  const sizes = ["--contacts", opts.contacts, "--events", Math.round(opts.events * 0.3), "--reopen-contacts", opts.contacts, "--reopen-events", opts.events];
+  try {
+    execFileSync(process.execPath, ["--max-old-space-size=12288", "bench/browser.mjs", ...sizes.map(String), "--runs", String(opts.runs), "--seed", String(opts.seed)], { stdio: "inherit" });
+  } catch {
+    liveFailed = true;
   }
 }
 process.exit(problems.length || failures.length || liveFailed ? 1 : 0);

@@ -18,7 +18,7 @@ async function bench(flags) {
   const dir = mkdtempSync(join(tmpdir(), "kraiter-bench-"));
   const out = join(dir, "results.json");
   try {
-    const args = ["--expose-gc", "bench/run.mjs", ...flags, "--runs", "1", "--import-runs", "1", "--skip-live", "--out", out];
+    const args = ["--expose-gc", "bench/run.mjs", ...flags, "--runs", "1", "--import-runs", "1", "--skip-live", "--skip-browser", "--out", out];
     const { code, stdout, stderr } = await new Promise((done) => {
       execFile(process.execPath, args, { cwd: root, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
         done({ code: err ? (err.code ?? 1) : 0, stdout, stderr }),

@@ -11,58 +11,11 @@
 import { BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, DuckDBInstance, INTEGER, JSToDuckDBValueConverter, LIST, VARCHAR } from "@duckdb/node-api";
 import { EVENT_NAMES } from "../dataset.mjs";
 import { buildLastEventIndex } from "../event-index.mjs";
-import { AMOUNT, CATEGORY_VALUES } from "../event-properties.mjs";
 import { usesEventFilters } from "../shapes.mjs";
-import { parseIso } from "../time.mjs";
-import { toSqlWhere } from "../translate-sql.mjs";
+import { EVENTS_DDL, cell, eventRow, shredSchema, sqlSegments } from "./duckdb-sql.mjs";
 
 const CHUNK = 2048;
-
-/** Which JSON types occur under each property key → typed column names. */
-function shredSchema(contacts) {
-  const seen = {};
-  for (const { properties } of contacts) {
-    for (const [key, v] of Object.entries(properties)) {
-      if (v === null || v === undefined) continue;
-      const kinds = (seen[key] ??= new Set());
-      if (typeof v === "string") kinds.add("s").add("t");
-      else if (typeof v === "number") kinds.add("n");
-      else if (typeof v === "boolean") kinds.add("b");
-      else if (Array.isArray(v) && v.every((e) => typeof e === "string")) kinds.add("l");
-      else throw new Error(`duckdb peer: no column type for ${key}=${JSON.stringify(v)}`);
-    }
-  }
-  const schema = {};
-  const columns = [];
-  const TYPES = { s: VARCHAR, t: BIGINT, n: DOUBLE, b: BOOLEAN, l: LIST(VARCHAR) };
-  const SQL = { s: "VARCHAR", t: "BIGINT", n: "DOUBLE", b: "BOOLEAN", l: "VARCHAR[]" };
-  for (const [key, kinds] of Object.entries(seen)) {
-    schema[key] = {};
-    for (const k of ["s", "t", "n", "b", "l"]) {
-      if (!kinds.has(k)) continue;
-      const name = `p_${key.replace(/[^A-Za-z0-9_]/g, "_")}_${k}`;
-      schema[key][k] = name;
-      columns.push({ key, kind: k, name, type: TYPES[k], sql: SQL[k] });
-    }
-  }
-  return { schema, columns };
-}
-
-function cell(v, kind) {
-  switch (kind) {
-    case "s": return typeof v === "string" ? v : null;
-    case "t": {
-      const ms = parseIso(v);
-      return ms === null ? null : BigInt(ms);
-    }
-    case "n": return typeof v === "number" ? v : null;
-    case "b": return typeof v === "boolean" ? v : null;
-    case "l": return Array.isArray(v) ? v : null;
-  }
-}
-
-/** The events' properties as typed columns, one per (key, JSON type) the dataset writes. */
-const EVENT_SCHEMA = { category: { s: "p_category_s" }, amount: { n: "p_amount_n", s: "p_amount_s" } };
+const DRIVER_TYPES = { s: VARCHAR, t: BIGINT, n: DOUBLE, b: BOOLEAN, l: LIST(VARCHAR) };
 
 const eventColumnNames = (name) => ({ last: `ev_${name}_last`, past: `ev_${name}_past` });
 
@@ -72,13 +25,16 @@ export async function createEngine({ dataset }, { indexed = false } = {}) {
   let con;
   let shred;
   const rows = async (sql) => (await con.runAndReadAll(sql)).getRows();
+  const sql = sqlSegments({ rows, run: (q) => con.run(q), schema: () => shred.schema, now: dataset.now, eventColumns: indexed ? eventColumnNames : undefined });
   return {
+    ...sql,
     name: indexed ? "duckdb-indexed" : "duckdb",
     async load() {
       const t = performance.now();
       instance = await DuckDBInstance.create(":memory:");
       con = await instance.connect();
       shred = shredSchema(contacts);
+      for (const c of shred.columns) c.type = DRIVER_TYPES[c.kind];
       let index = null;
       if (indexed) {
         index = buildLastEventIndex(dataset.events, contacts.length, now);
@@ -90,7 +46,7 @@ export async function createEngine({ dataset }, { indexed = false } = {}) {
       }
       const colsSql = shred.columns.map((c) => `, ${c.name} ${c.sql}`).join("");
       await con.run(`CREATE TABLE contacts (id INTEGER, email VARCHAR${colsSql})`);
-      if (!indexed) await con.run("CREATE TABLE events (contact_id INTEGER, name VARCHAR, ts BIGINT, p_category_s VARCHAR, p_amount_n DOUBLE, p_amount_s VARCHAR)");
+      if (!indexed) await con.run(EVENTS_DDL);
       let app = await con.createAppender("contacts");
       const types = [INTEGER, VARCHAR, ...shred.columns.map((c) => c.type)];
       const chunk = DuckDBDataChunk.create(types);
@@ -120,14 +76,8 @@ export async function createEngine({ dataset }, { indexed = false } = {}) {
           const n = Math.min(CHUNK, batch.contact.length - s);
           const cols = Array.from({ length: 6 }, () => new Array(n));
           for (let j = 0; j < n; j++) {
-            const k = s + j;
-            cols[0][j] = batch.contact[k];
-            cols[1][j] = EVENT_NAMES[batch.name[k]];
-            cols[2][j] = BigInt(batch.ts[k]);
-            cols[3][j] = CATEGORY_VALUES[batch.category[k]] ?? null;
-            const kind = batch.amountKind[k];
-            cols[4][j] = kind === AMOUNT.number ? batch.amount[k] : null;
-            cols[5][j] = kind === AMOUNT.string ? String(batch.amount[k]) : null;
+            const row = eventRow(batch, s + j);
+            for (let c = 0; c < 6; c++) cols[c][j] = row[c];
           }
           evChunk.reset();
           evChunk.setColumns(cols);
@@ -139,23 +89,6 @@ export async function createEngine({ dataset }, { indexed = false } = {}) {
     },
     supports(shape) {
       return indexed && usesEventFilters(shape.rules) ? "the pre-built last-event index holds no event properties or aggregates (plain duckdb answers from the events table)" : true;
-    },
-    async prepare(shape) {
-      return toSqlWhere(shape.rules, { schema: shred.schema, now, eventSchema: EVENT_SCHEMA, eventColumns: indexed ? eventColumnNames : undefined });
-    },
-    async preview(where, limit) {
-      const [[count]] = await rows(`SELECT count(*) FROM contacts c WHERE ${where}`);
-      const sample = await rows(`SELECT c.email FROM contacts c WHERE ${where} ORDER BY c.id LIMIT ${limit}`);
-      return { count: Number(count), sample: sample.map((r) => r[0]) };
-    },
-    async compute(where) {
-      await con.run(`CREATE OR REPLACE TABLE segment_members AS SELECT c.id FROM contacts c WHERE ${where}`);
-      const [[count]] = await rows("SELECT count(*) FROM segment_members");
-      return { count: Number(count) };
-    },
-    /** The contact indices of the last compute, ascending (untimed, for the id-by-id check). */
-    async members() {
-      return Int32Array.from((await rows("SELECT id FROM segment_members ORDER BY id")).map((r) => r[0]));
     },
     async close() {
       con?.closeSync();

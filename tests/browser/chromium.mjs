@@ -19,15 +19,24 @@ const ARGS = [
 export const hasChromium = () => existsSync(CHROMIUM);
 
 /**
+ * @param {{ viewport?: object, userDataDir?: string }} [options] `userDataDir`:
+ *   a persistent profile there (storage on disk, as a user's browser keeps
+ *   it) instead of a fresh in-memory context.
  * @returns {Promise<{ browser, context, page, url: string, close(): Promise<void> }>}
  *   `url` is the origin of the static server; `page` starts on a blank page of it.
  */
-export async function openChromium({ viewport = { width: 1280, height: 900 } } = {}) {
+export async function openChromium({ viewport = { width: 1280, height: 900 }, userDataDir } = {}) {
   const server = await serveStatic();
   let browser;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
-    const context = await browser.newContext({ viewport });
+    const launch = { executablePath: CHROMIUM, headless: true, args: ARGS };
+    let context;
+    if (userDataDir) {
+      context = browser = await chromium.launchPersistentContext(userDataDir, { ...launch, viewport });
+    } else {
+      browser = await chromium.launch(launch);
+      context = await browser.newContext({ viewport });
+    }
     const page = await context.newPage();
     const errors = [];
     page.on("pageerror", (err) => errors.push(err));
