@@ -6,13 +6,14 @@
 // the JS peers, as two columns per event name on the contacts table. Event
 // properties are typed columns on the events table too (the strongest form
 // for DuckDB: no JSON parsing at query time); "duckdb-indexed" has no events
-// table, so it skips the shapes with `where` / `having`.
+// table, so it skips the shapes with `where` / `having` or a `from` / `to`
+// window. Segment references are inlined (bench/segment-refs.mjs).
 
 import { BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, DuckDBInstance, INTEGER, JSToDuckDBValueConverter, LIST, VARCHAR } from "@duckdb/node-api";
 import { EVENT_NAMES } from "../dataset.mjs";
 import { buildLastEventIndex } from "../event-index.mjs";
 import { AMOUNT, CATEGORY_VALUES } from "../event-properties.mjs";
-import { usesEventFilters } from "../shapes.mjs";
+import { supportsBy } from "../inexpressible.mjs";
 import { parseIso } from "../time.mjs";
 import { toSqlWhere } from "../translate-sql.mjs";
 
@@ -72,6 +73,7 @@ export async function createEngine({ dataset }, { indexed = false } = {}) {
   let con;
   let shred;
   const rows = async (sql) => (await con.runAndReadAll(sql)).getRows();
+  const translate = (shape) => toSqlWhere(shape.peerRules, { schema: shred.schema, now, eventSchema: EVENT_SCHEMA, eventColumns: indexed ? eventColumnNames : undefined });
   return {
     name: indexed ? "duckdb-indexed" : "duckdb",
     async load() {
@@ -137,11 +139,9 @@ export async function createEngine({ dataset }, { indexed = false } = {}) {
       app.closeSync();
       return { ms: performance.now() - t, contactsMs, eventsMs: performance.now() - t - contactsMs };
     },
-    supports(shape) {
-      return indexed && usesEventFilters(shape.rules) ? "the pre-built last-event index holds no event properties or aggregates (plain duckdb answers from the events table)" : true;
-    },
+    supports: (shape) => supportsBy(translate)(shape),
     async prepare(shape) {
-      return toSqlWhere(shape.rules, { schema: shred.schema, now, eventSchema: EVENT_SCHEMA, eventColumns: indexed ? eventColumnNames : undefined });
+      return translate(shape);
     },
     async preview(where, limit) {
       const [[count]] = await rows(`SELECT count(*) FROM contacts c WHERE ${where}`);

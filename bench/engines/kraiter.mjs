@@ -8,9 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Kraiter } from "kraiter-segments";
+import { breakdown } from "../condition-times.mjs";
 import { EVENT_NAMES, indexFromEmail } from "../dataset.mjs";
 import { eventProperties } from "../event-properties.mjs";
 import { median, repeat } from "../measure.mjs";
+import { resolveRefs } from "../segment-refs.mjs";
 import { usesEventFilters } from "../shapes.mjs";
 
 const memoryBytes = (k) => (typeof k._debugMemoryBytes === "function" ? k._debugMemoryBytes() : null);
@@ -132,8 +134,9 @@ export async function createEngine({ dataset, opts }, build = { Kraiter, name: "
       };
     },
     async prepare(shape) {
-      const seg = await k.segments.create({ name: `bench ${shape.id}`, rules: shape.rules });
-      return { id: seg.id, rules: shape.rules };
+      const rules = await resolveRefs(k, shape); // creates the referenced segments, once
+      const seg = await k.segments.create({ name: `bench ${shape.id}`, rules });
+      return { id: seg.id, rules };
     },
     async preview(h, limit) {
       const r = await k.segments.preview(h.rules, { limit });
@@ -150,6 +153,10 @@ export async function createEngine({ dataset, opts }, build = { Kraiter, name: "
       for await (const m of await k.segments.listMembers(h.id, { limit: 100 })) out.push(indexFromEmail(m.email));
       return Int32Array.from(out).sort();
     },
+    /** Where the time of one shape goes (bench/condition-times.mjs), on this loaded instance. */
+    async breakdown(shape, { runs, limit }) {
+      return breakdown(k, await resolveRefs(k, shape), { runs, limit });
+    },
     /** Snapshot size and restore time; the restored engine must answer like the original. */
     async extra({ shapes, runs, budgetMs }) {
       if (typeof k._debugSnapshot !== "function") return { snapshot: null, note: "k._debugSnapshot() missing" };
@@ -158,16 +165,17 @@ export async function createEngine({ dataset, opts }, build = { Kraiter, name: "
       const snapshot = await k._debugSnapshot();
       const snapshotMs = performance.now() - t;
       // The nested shape, and every shape reading event properties (they must survive too).
+      // (Inlined: the restored instance has no saved segments to reference.)
       const probes = [...new Set([shapes.find((s) => s.id === "nested") ?? shapes[shapes.length - 1], ...shapes.filter((s) => usesEventFilters(s.rules))])];
       const expected = [];
-      for (const probe of probes) expected.push((await k.segments.preview(probe.rules, { limit: 1 })).count);
+      for (const probe of probes) expected.push((await k.segments.preview(probe.peerRules, { limit: 1 })).count);
       const restore = await repeat(
         async () => {
           const t0 = performance.now();
           const k2 = await Kraiter.open({ storage: snapshotStorage(snapshot), now: () => now });
           const ms = performance.now() - t0;
           for (const [i, probe] of probes.entries()) {
-            const got = (await k2.segments.preview(probe.rules, { limit: 1 })).count;
+            const got = (await k2.segments.preview(probe.peerRules, { limit: 1 })).count;
             if (got !== expected[i]) throw new Error(`kraiter: restored snapshot counts ${got} for ${probe.id}, original ${expected[i]}`);
           }
           await k2.close();
