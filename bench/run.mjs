@@ -38,14 +38,17 @@ const { values: args } = parseArgs({
     "import-runs": { type: "string" },
     "contact-batch": { type: "string", default: "25000" },
     "event-batch": { type: "string", default: "50000" },
-    budget: { type: "string", default: "30" },
+    budget: { type: "string" },
+    "min-runs": { type: "string" },
     "skip-live": { type: "boolean", default: false }, // also skips bench/app-reads.mjs
   },
 });
 // Full size by default; --quick is the smoke size. Explicit flags win over both.
-const FULL = { contacts: "1000000", events: "10000000", runs: "7", "import-runs": "3" };
-const QUICK = { contacts: "100000", events: "1000000", runs: "3", "import-runs": "1" };
-const fullSize = Object.keys(FULL).every((k) => args[k] === undefined || args[k] === FULL[k]) && !args.quick;
+// Quick: a slow peer (json-logic-js takes seconds per run there) stops after
+// one run once it has spent 3 s on a measurement, so the smoke stays short.
+const FULL = { contacts: "1000000", events: "10000000", runs: "7", "import-runs": "3", budget: "30", "min-runs": "3" };
+const QUICK = { contacts: "100000", events: "1000000", runs: "3", "import-runs": "1", budget: "3", "min-runs": "1" };
+const fullSize = ["contacts", "events", "runs", "import-runs"].every((k) => args[k] === undefined || args[k] === FULL[k]) && !args.quick;
 for (const [k, v] of Object.entries(args.quick ? QUICK : FULL)) args[k] ??= v;
 if (args.quick) args["skip-live"] = true;
 const int = (name) => {
@@ -63,6 +66,7 @@ const opts = {
   contactBatch: int("contact-batch"),
   eventBatch: int("event-batch"),
   budgetMs: int("budget") * 1000,
+  minRuns: Math.max(1, int("min-runs")),
   gc,
 };
 const engineNames = args.only ? args.only.split(",").map((s) => s.trim()) : Object.keys(ENGINES).filter((n) => n !== "kraiter-other"); // that one only by name
@@ -146,7 +150,7 @@ for (const shape of shapes) {
     for (let r = 0; r < opts.runs; r++) {
       for (let j = 0; j < names.length; j++) {
         const name = names[(j + r) % names.length];
-        if (!live[name] || (r >= Math.min(opts.runs, 3) && spent[name] > opts.budgetMs)) continue;
+        if (!live[name] || (r >= Math.min(opts.runs, opts.minRuns) && spent[name] > opts.budgetMs)) continue;
         const engine = live[name];
         try {
           const t0 = performance.now();

@@ -185,12 +185,12 @@ function shapeList(seed, contacts) {
     },
     {
       id: "distinct-categories",
-      title: "purchase categories distinct gte 3 within 365d",
+      title: "purchase categories distinct gte 2 within 30d",
       rules: and({
         field: "events.purchase",
         op: "occurred",
-        within: "365d",
-        having: { fn: "distinct", property: "category", op: "gte", value: 3 },
+        within: "30d",
+        having: { fn: "distinct", property: "category", op: "gte", value: 2 },
       }),
       checkMembers: true,
     },

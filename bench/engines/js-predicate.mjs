@@ -84,7 +84,7 @@ function behavioural(id, { purchases, logins }, scratch, index, now) {
         for (let j = 0; j < contact.length; j++) {
           if (category[j] && ts[j] >= lo && ts[j] < hi) seen[contact[j]] |= 1 << category[j];
         }
-        return (c, i) => popcount(seen[i]) >= 3;
+        return (c, i) => popcount(seen[i]) >= 2;
       };
     case "from-to": {
       const recent = index.past.login;
