@@ -13,6 +13,7 @@ import { Kraiter } from "kraiter-segments";
 import { NOW, generateContacts, generateEvents } from "./dataset.mjs";
 import { importAll } from "./engines/kraiter.mjs";
 import { gc, median } from "./measure.mjs";
+import { resolveRefs } from "./segment-refs.mjs";
 import { buildShapes } from "./shapes.mjs";
 
 const { values: args } = parseArgs({
@@ -35,7 +36,7 @@ dataset.events = null;
 gc();
 // Ten saved, computed segments, so a profile lists memberships.
 for (const shape of buildShapes({ seed: opts.seed, contacts: opts.contacts }).slice(0, 10)) {
-  const s = await k.segments.create({ name: shape.id, rules: shape.rules });
+  const s = await k.segments.create({ name: shape.id, rules: await resolveRefs(k, shape) });
   await k.segments.compute(s.id);
   await k.segments.waitForCompute(s.id);
 }

@@ -1,7 +1,11 @@
 // `npm run bench`: generates the dataset, runs every engine over the same
 // rule shapes in this one process, checks that they all agree, prints the
-// table of medians and ratios, and writes the JSON results. Exits non-zero
-// when an engine fails or any two engines disagree.
+// table of medians and ratios, the targets met and missed and, for every
+// shape that misses one, where kraiter's time goes; writes the JSON results,
+// the ratio chart and the generated section of performance.md (docs/ for a
+// full-size run of everything, else artifacts/bench/; --docs DIR). Exits
+// non-zero when an engine fails or any two engines disagree.
+// `--quick`: 100k contacts, 1M events, 3 runs, one import, no live/app-reads.
 
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -13,27 +17,41 @@ import { checkAgreement } from "./agree.mjs";
 import { NOW, generateContacts, generateEvents } from "./dataset.mjs";
 import { BASELINE, ENGINES } from "./engines/index.mjs";
 import { gc, median } from "./measure.mjs";
-import { kraiterLines, ratios, skipLines, table, targetLines, targets } from "./report.mjs";
+import { ratioChart } from "./chart.mjs";
+import { breakdownLines } from "./condition-times.mjs";
+import { writeDocs } from "./docs-section.mjs";
+import { kraiterLines, missedShapes, ratios, skipLines, table, targetLines, targets } from "./report.mjs";
 import { buildShapes } from "./shapes.mjs";
 
 const { values: args } = parseArgs({
   options: {
-    contacts: { type: "string", default: "1000000" },
-    events: { type: "string", default: "10000000" },
-    runs: { type: "string", default: "7" },
+    quick: { type: "boolean", default: false },
+    contacts: { type: "string" },
+    events: { type: "string" },
+    runs: { type: "string" },
+    docs: { type: "string" },
     out: { type: "string", default: "bench/results.json" },
     only: { type: "string" },
     shapes: { type: "string" },
     seed: { type: "string", default: "42" },
     limit: { type: "string", default: "10" },
-    "import-runs": { type: "string", default: "3" },
+    "import-runs": { type: "string" },
     "contact-batch": { type: "string", default: "25000" },
     "event-batch": { type: "string", default: "50000" },
-    budget: { type: "string", default: "30" },
+    budget: { type: "string" },
+    "min-runs": { type: "string" },
     "skip-live": { type: "boolean", default: false }, // also skips bench/app-reads.mjs
     "skip-browser": { type: "boolean", default: false }, // skips bench/browser.mjs
   },
 });
+// Full size by default; --quick is the smoke size. Explicit flags win over both.
+// Quick: a slow peer (json-logic-js takes seconds per run there) stops after
+// one run once it has spent 3 s on a measurement, so the smoke stays short.
+const FULL = { contacts: "1000000", events: "10000000", runs: "7", "import-runs": "3", budget: "30", "min-runs": "3" };
+const QUICK = { contacts: "100000", events: "1000000", runs: "3", "import-runs": "1", budget: "3", "min-runs": "1" };
+const fullSize = ["contacts", "events", "runs", "import-runs"].every((k) => args[k] === undefined || args[k] === FULL[k]) && !args.quick;
+for (const [k, v] of Object.entries(args.quick ? QUICK : FULL)) args[k] ??= v;
+if (args.quick) args["skip-live"] = args["skip-browser"] = true; // the browser bench has its own smoke
 const int = (name) => {
   const n = Number(String(args[name]).replaceAll("_", ""));
   if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number, got ${args[name]}`);
@@ -49,12 +67,15 @@ const opts = {
   contactBatch: int("contact-batch"),
   eventBatch: int("event-batch"),
   budgetMs: int("budget") * 1000,
+  minRuns: Math.max(1, int("min-runs")),
   gc,
 };
 const engineNames = args.only ? args.only.split(",").map((s) => s.trim()) : Object.keys(ENGINES).filter((n) => n !== "kraiter-other"); // that one only by name
 for (const e of engineNames) if (!ENGINES[e]) throw new Error(`unknown engine ${e}; known: ${Object.keys(ENGINES).join(", ")}`);
 const log = (...a) => console.error(...a);
 
+// Only a full-size run of every engine and shape rewrites docs/performance.md.
+const docsDir = resolve(args.docs ?? (fullSize && !args.only && !args.shapes ? "docs" : "artifacts/bench"));
 const loadStart = os.loadavg();
 const buildAtStart = build(); // before the engines load: a rebuild during the run must not relabel it
 let t = performance.now();
@@ -130,7 +151,7 @@ for (const shape of shapes) {
     for (let r = 0; r < opts.runs; r++) {
       for (let j = 0; j < names.length; j++) {
         const name = names[(j + r) % names.length];
-        if (!live[name] || (r >= Math.min(opts.runs, 3) && spent[name] > opts.budgetMs)) continue;
+        if (!live[name] || (r >= Math.min(opts.runs, opts.minRuns) && spent[name] > opts.budgetMs)) continue;
         const engine = live[name];
         try {
           const t0 = performance.now();
@@ -181,8 +202,6 @@ for (const shape of shapes) {
   const hinges = live["js-predicate"]?.boundaryHinges?.(shape);
   if (hinges) boundaries[shape.id] = hinges;
 }
-for (const [name, engine] of Object.entries(live)) await engine.close().catch((e) => failures.push(`${name} close: ${e}`));
-
 const problems = checkAgreement(observed, shapes, { limit: opts.limit, reference, members: memberIds });
 const ok = Object.fromEntries(Object.entries(results).filter(([, r]) => !r.error));
 const rat = ratios(ok, shapes);
@@ -205,7 +224,7 @@ function build() {
 const meta = {
   date: new Date().toISOString(),
   build: buildAtStart,
-  loadAverage: { start: loadStart, end: os.loadavg() },
+  loadAverage: { start: loadStart, end: null }, // end: once the breakdowns are done
   node: process.version,
   cpus: os.cpus().length,
   cpuModel: os.cpus()[0]?.model,
@@ -217,26 +236,52 @@ const meta = {
   limit: opts.limit,
   now: new Date(NOW).toISOString(),
   baseline: BASELINE,
+  memoryBytes: os.totalmem(),
 };
-const targetList = targets(ok, shapes, rat, meta);
+const targetList = targets(ok, shapes, meta);
+
+// Where the time goes, for every shape that misses a target: on the kraiter
+// instance the table was measured on, before it closes.
+const breakdowns = {};
+for (const id of live[BASELINE] ? missedShapes(targetList) : []) {
+  try {
+    breakdowns[id] = await live[BASELINE].breakdown(shapes.find((s) => s.id === id), { runs: Math.min(opts.runs, 5), limit: opts.limit });
+  } catch (err) {
+    failures.push(`breakdown of ${id}: ${err?.stack ?? err}`);
+  }
+}
+for (const [name, engine] of Object.entries(live)) await engine.close().catch((e) => failures.push(`${name} close: ${e}`));
+meta.loadAverage.end = os.loadavg();
+const breakdownText = Object.entries(breakdowns).map(([id, b]) => breakdownLines(`${id}: ${shapes.find((s) => s.id === id).title}`, b));
 
 console.log(`\n${opts.contacts} contacts, ${opts.events} events; median ms over up to ${opts.runs} runs; (Nx) = that engine's time / ${BASELINE}'s`);
-console.log(`build ${meta.build.commit}${meta.build.dirty?.length ? " (uncommitted changes)" : ""}, wasm ${meta.build.wasmSha256}; load average ${loadStart.map((x) => x.toFixed(1)).join(" ")} at start, ${os.loadavg().map((x) => x.toFixed(1)).join(" ")} at end, ${os.cpus().length} cpus\n`);
-console.log(table(ok, shapes, rat));
+console.log(`build ${meta.build.commit}${meta.build.dirty?.length ? " (uncommitted changes)" : ""}, wasm ${meta.build.wasmSha256}; load average ${loadStart.map((x) => x.toFixed(1)).join(" ")} at start, ${meta.loadAverage.end.map((x) => x.toFixed(1)).join(" ")} at end, ${os.cpus().length} cpus\n`);
+const tableText = table(ok, shapes, rat);
+console.log(tableText);
 for (const line of kraiterLines(ok[BASELINE])) console.log(line);
-if (targetList.length) console.log(`\nissue-5 targets:\n${targetLines(targetList).join("\n")}`);
+if (targetList.length) console.log(`\ntargets:\n${targetLines(targetList).join("\n")}`);
+if (breakdownText.length) console.log(`\nwhere the time goes (kraiter preview per group and condition, median ms, members):\n${breakdownText.map((l) => l.join("\n")).join("\n\n")}\n`);
 for (const line of skipLines(results)) console.log(line);
+const iso = (ms) => new Date(ms).toISOString();
 for (const [id, b] of Object.entries(boundaries)) {
-  const w = shapes.find((s) => s.id === id).rules.conditions?.[0]?.within ?? "D";
-  console.log(`${id}: ${b.atFrom} members hinge on an event exactly at now - ${w} and ${b.atNow} on one exactly at now; ${problems.some((p) => p.startsWith(`${id}:`)) ? "the engines DISAGREE" : "every engine that ran agreed on them"}`);
+  console.log(`${id}: ${b.atFrom} members hinge on an event exactly at the window's first ms (${iso(b.first)}) and ${b.atTo} on one exactly at its last (${iso(b.last)}); ${problems.some((p) => p.startsWith(`${id}:`)) ? "the engines DISAGREE" : "every engine that ran agreed on them"}`);
 }
 if (problems.length) console.log(`\nDISAGREEMENT:\n${problems.join("\n")}`);
 if (failures.length) console.log(`\nFAILED:\n${failures.join("\n")}`);
 
 const out = resolve(args.out);
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, JSON.stringify({ meta, shapes: shapes.map((s) => ({ id: s.id, title: s.title, rules: s.rules })), results, ratios: rat, targets: targetList, agreement: { ok: problems.length === 0, problems }, boundaries, failures }, null, 1));
-console.log(`\nresults: ${out}`);
+let docs = null;
+try {
+  const reproduce = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
+  const svg = await ratioChart(rat, shapes, `kraiter-segments bench, ${opts.contacts} contacts / ${opts.events} events, ${meta.build.commit}: engine time / kraiter time`);
+  docs = writeDocs(docsDir, { svg, meta, table: tableText, kraiterLines: kraiterLines(ok[BASELINE]), targetLines: targetLines(targetList), breakdowns: breakdownText, skipLines: skipLines(results), reproduce });
+} catch (err) {
+  failures.push(`report: ${err?.stack ?? err}`);
+  console.log(`\nFAILED: the report (chart, ${docsDir}/performance.md): ${err?.stack ?? err}`);
+}
+writeFileSync(out, JSON.stringify({ meta, shapes: shapes.map((s) => ({ id: s.id, title: s.title, rules: s.rules, refs: s.refs })), results, ratios: rat, targets: targetList, breakdowns, agreement: { ok: problems.length === 0, problems }, boundaries, docs, failures }, null, 1));
+console.log(`\nresults: ${out}${docs ? `\nchart: ${docs.chart}\nreport: ${docs.markdown}` : ""}`);
 // Live segments (bench/live.mjs) and the app's reads (bench/app-reads.mjs)
 // on the same dataset size, each in its own process.
 let liveFailed = false;

@@ -95,3 +95,56 @@ export function withinMs(within) {
   if (!m) throw new Error(`bad within ${within}`);
   return Number(m[1]) * UNIT_MS[m[2]];
 }
+
+const LOCAL = /^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?$/; // no offset, no Z
+
+/** The offset of `timeZone` at instant `ms`, in ms (local = UTC + offset). */
+function zoneOffset(ms, timeZone) {
+  const parts = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" }).formatToParts(new Date(ms));
+  const f = Object.fromEntries(parts.map((p) => [p.type, Number(p.value)]));
+  const local = daysFromCivil(f.year, f.month, f.day) * MS_PER_DAY + ((f.hour * 60 + f.minute) * 60 + f.second) * 1000;
+  return local - (ms - (((ms % 1000) + 1000) % 1000));
+}
+
+/**
+ * An ISO date or date-time as the README reads it under `timeZone`: with an
+ * offset (or Z) it is that instant; without one it is a local time in the
+ * zone, a time in a DST gap shifted forward by the gap and one in an overlap
+ * the earlier instant. Null when not an ISO date.
+ */
+export function zonedMs(s, timeZone) {
+  const asUtc = parseIso(s);
+  if (asUtc === null || !timeZone || timeZone === "UTC" || !LOCAL.test(s)) return asUtc;
+  const before = zoneOffset(asUtc - MS_PER_DAY, timeZone);
+  const after = zoneOffset(asUtc + MS_PER_DAY, timeZone);
+  const fits = [asUtc - before, asUtc - after].filter((t) => zoneOffset(t, timeZone) === asUtc - t);
+  // In a gap no instant has this local time: read it with the offset before
+  // the change, which lands after the change by the gap's length.
+  return fits.length ? Math.min(...fits) : asUtc - before;
+}
+
+/** A `from` / `to` bound in ms: an ISO date (local under timeZone), "now", or ±N<unit> from now. */
+export function boundMs(bound, now, timeZone) {
+  if (bound === "now") return now;
+  const offset = /^([+-])([1-9][0-9]*[mhdw])$/.exec(bound);
+  if (offset) return now + (offset[1] === "+" ? 1 : -1) * withinMs(offset[2]);
+  const ms = zonedMs(bound, timeZone);
+  if (ms === null) throw new Error(`bad window bound ${bound}`);
+  return ms;
+}
+
+/**
+ * The window of an event condition as whole ms [lo, hi): `within: D` is
+ * now − D ≤ t ≤ now; `from` ≤ t < `to`, a missing `from` unbounded and a
+ * missing `to` meaning t ≤ now; no window at all is every time.
+ */
+export function eventWindow(c, now) {
+  if (c.within !== undefined) {
+    if (c.timeZone !== undefined && /[dw]$/.test(c.within)) throw new Error("calendar-day `within` under a timeZone is not ported to the peers");
+    return [now - withinMs(c.within), now + 1];
+  }
+  if (c.from === undefined && c.to === undefined) return [-Infinity, Infinity];
+  const lo = c.from === undefined ? -Infinity : boundMs(c.from, now, c.timeZone);
+  const hi = c.to === undefined ? now + 1 : boundMs(c.to, now, c.timeZone);
+  return [lo, hi];
+}

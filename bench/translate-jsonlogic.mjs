@@ -4,7 +4,15 @@
 // would add them). Data per contact: { email, properties, ev: { name: { last, past } } }
 // where ev comes from the pre-built last-event index (bench/event-index.mjs).
 
+import { Inexpressible } from "./inexpressible.mjs";
 import { parseIso, withinMs } from "./time.mjs";
+
+const regexes = new Map();
+/** A rule-language pattern as a JS RegExp: RE2's leading (?i) is the `i` flag (the bench's patterns are ASCII). */
+const regex = (pattern) => {
+  if (!regexes.has(pattern)) regexes.set(pattern, pattern.startsWith("(?i)") ? new RegExp(pattern.slice(4), "i") : new RegExp(pattern));
+  return regexes.get(pattern);
+};
 
 /** Custom operations both json-logic libraries get, as plain functions of their arguments. */
 export const customOps = {
@@ -17,10 +25,11 @@ export const customOps = {
       : Array.isArray(x) && x.some((e) => typeof e === "string" && e.toLowerCase() === needle),
   istarts: (x, needle) => typeof x === "string" && x.toLowerCase().startsWith(needle),
   iends: (x, needle) => typeof x === "string" && x.toLowerCase().endsWith(needle),
+  matches: (x, pattern) => typeof x === "string" && regex(pattern).test(x),
 };
 
 /** Why the json-logic peers skip shapes with `where` / `having`. */
-export const JSON_LOGIC_NO_AGGREGATES =
+const JSON_LOGIC_NO_AGGREGATES =
   "its data objects hold the last-event index, which has no event properties or counts; filter/reduce would need every event as an object per contact";
 
 const SYSTEM = new Set(["email", "createdAt", "updatedAt", "suppressed"]);
@@ -47,7 +56,8 @@ function condition(c, now) {
   if (c.field.startsWith("events.")) {
     const name = c.field.slice("events.".length);
     if (name.includes(".")) throw new Error(`json-logic var paths cannot address event ${name}`);
-    if (c.where !== undefined || c.having !== undefined) throw new Error(JSON_LOGIC_NO_AGGREGATES);
+    if (c.where !== undefined || c.having !== undefined) throw new Inexpressible(JSON_LOGIC_NO_AGGREGATES);
+    if (c.from !== undefined || c.to !== undefined) throw new Inexpressible("its data objects hold the last-event index, which answers windows ending at now only, not `from` / `to`");
     let occurred;
     if (c.within) {
       const past = { var: `ev.${name}.past` };
@@ -74,6 +84,8 @@ function condition(c, now) {
     case "not_contains": return not({ icontains: [x, v.toLowerCase()] });
     case "starts_with": return { istarts: [x, v.toLowerCase()] };
     case "ends_with": return { iends: [x, v.toLowerCase()] };
+    case "matches": return { matches: [x, v] };
+    case "not_matches": return not({ matches: [x, v] });
     case "exists": return { present: [x] };
     case "not_exists": return not({ present: [x] });
     default: throw new Error(`json-logic translation lacks op ${c.op}`);

@@ -3,7 +3,8 @@
 // the key (bench/engines/duckdb.mjs builds them), which makes type strictness
 // and absent/null handling plain SQL NULL logic.
 
-import { parseIso, withinMs } from "./time.mjs";
+import { Inexpressible } from "./inexpressible.mjs";
+import { eventWindow, parseIso, withinMs } from "./time.mjs";
 
 const lit = (s) => `'${String(s).replaceAll("'", "''")}'`;
 const num = (n) => {
@@ -49,18 +50,20 @@ export function toSqlWhere(rules, { schema, now, alias = "c", eventsTable = "eve
 
   const eventCondition = (c) => {
     const name = c.field.slice("events.".length);
-    if (c.from !== undefined || c.to !== undefined || c.timeZone !== undefined) throw new Error("SQL translation handles `within` windows only");
     if (c.op !== "occurred" && c.op !== "not_occurred") throw new Error(`bad event op ${c.op}`);
     const negate = (hit) => (c.op === "occurred" ? hit : `NOT (${hit})`); // EXISTS and IN (subquery) are never NULL
     if (eventColumns) {
-      if (c.where !== undefined || c.having !== undefined) throw new Error("the last-event index cannot answer `where` / `having`");
+      if (c.where !== undefined || c.having !== undefined) throw new Inexpressible("the pre-built last-event index holds no event properties or aggregates (plain duckdb answers from the events table)");
+      if (c.from !== undefined || c.to !== undefined) throw new Inexpressible("the pre-built last-event index answers windows ending at now only, not `from` / `to` (plain duckdb answers from the events table)");
       const cols = eventColumns(name);
       if (!cols) return c.op === "occurred" ? "false" : "true";
       const hit = c.within ? `${alias}.${cols.past} >= ${now - withinMs(c.within)}` : `${alias}.${cols.last} IS NOT NULL`;
       return c.op === "occurred" ? hit : not(hit);
     }
     let events = `e.name = ${lit(name)}`;
-    if (c.within) events += ` AND e.ts BETWEEN ${now - withinMs(c.within)} AND ${now}`;
+    const [lo, hi] = eventWindow(c, now); // whole ms, lo <= ts < hi
+    if (lo > -Infinity) events += ` AND e.ts >= ${lo}`;
+    if (hi < Infinity) events += ` AND e.ts < ${hi}`;
     if (c.where !== undefined) events += ` AND ${node(c.where, (field) => {
       if (field.startsWith("events.")) throw new Error("an event condition inside `where`");
       return eventCols(field);
@@ -115,6 +118,8 @@ function propertyCondition(col, op, v) {
     case "not_contains": return not(contains(col, v));
     case "starts_with": return strOp(col, "starts_with", v);
     case "ends_with": return strOp(col, "suffix", v);
+    case "matches": return matches(col, v);
+    case "not_matches": return not(matches(col, v));
     case "exists": return present(col);
     case "not_exists": return not(present(col));
     default: throw new Error(`SQL translation lacks op ${op}`);
@@ -151,5 +156,7 @@ function contains(c, v) {
   if (c.l) parts.push(`list_contains(list_transform(${c.l}, x -> lower(x)), ${needle})`);
   return any(parts);
 }
+// DuckDB's regexp_matches is RE2 too, searched unanchored, and takes the same (?i) prefix.
+const matches = (c, v) => (c.s ? `regexp_matches(${c.s}, ${lit(v)})` : "false");
 const strOp = (c, fn, v) => (c.s ? `${fn}(lower(${c.s}), ${lit(v.toLowerCase())})` : "false");
 const present = (c) => any(Object.values(c).map((col) => `${col} IS NOT NULL`));

@@ -1,7 +1,10 @@
-// Keeps `npm run bench` from rotting: runs the whole benchmark at a tiny size
-// (every engine, one run) in a child process and fails if it errors or any
-// two engines disagree on a member count; then the behavioural shapes alone at
-// a size where some members hinge on events exactly on the window bounds.
+// Keeps `npm run bench` from rotting: runs its quick mode (100k contacts, 1M
+// events, 3 runs, every engine and shape) in a child process and fails if it
+// errors, any two engines disagree (counts, samples, and member by member for
+// the behavioural shapes, also on events exactly on window bounds), or the
+// report is not produced: the table, a line per target, the breakdown of every
+// shape that misses one, the chart and the performance.md section. It never
+// checks a timing.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -10,63 +13,82 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { END, START } from "../bench/docs-section.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-/** Runs bench/run.mjs with `flags` (one run each) and answers its JSON results. */
-async function bench(flags) {
+// The shapes only kraiter, js-predicate and duckdb can express, and why the others skip them.
+const AGGREGATES = ["count-where", "sum-amount", "avg-amount", "distinct-categories"];
+const INEXPRESSIBLE = { "from-to": /from` \/ `to/, ...Object.fromEntries(AGGREGATES.map((id) => [id, /event properties/])) };
+const NEW_SHAPES = ["or-mix", "avg-amount", "distinct-categories", "from-to", "segment-ref", "regex-email"];
+
+test("bench --quick: every engine agrees on every shape and the report is written", { timeout: 400_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), "kraiter-bench-"));
-  const out = join(dir, "results.json");
   try {
-    const args = ["--expose-gc", "bench/run.mjs", ...flags, "--runs", "1", "--import-runs", "1", "--skip-live", "--skip-browser", "--out", out];
+    const out = join(dir, "results.json");
+    const args = ["--expose-gc", "bench/run.mjs", "--quick", "--skip-browser", "--out", out, "--docs", dir];
     const { code, stdout, stderr } = await new Promise((done) => {
-      execFile(process.execPath, args, { cwd: root, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
-        done({ code: err ? (err.code ?? 1) : 0, stdout, stderr }),
-      );
+      execFile(process.execPath, args, { cwd: root, maxBuffer: 64 << 20 }, (err, stdout, stderr) => done({ code: err ? (err.code ?? 1) : 0, stdout, stderr }));
     });
-    assert.equal(code, 0, `bench failed:\n${stdout}\n${stderr}`);
-    const results = JSON.parse(readFileSync(out, "utf8"));
-    assert.deepEqual(results.agreement, { ok: true, problems: [] });
-    assert.deepEqual(results.failures, []);
-    return { results, stdout };
+    assert.equal(code, 0, `bench failed:\n${stdout}\n${stderr.slice(-4000)}`);
+    const r = JSON.parse(readFileSync(out, "utf8"));
+    assert.deepEqual(r.agreement, { ok: true, problems: [] });
+    assert.deepEqual(r.failures, []);
+    assert.deepEqual([r.meta.contacts, r.meta.events, r.meta.runs, r.meta.importRuns], [100_000, 1_000_000, 3, 1]);
+
+    const engines = Object.keys(r.results);
+    assert.deepEqual(engines.sort(), ["duckdb", "duckdb-indexed", "js-predicate", "json-logic-engine", "json-logic-js", "kraiter"]);
+    const ids = r.shapes.map((s) => s.id);
+    assert.deepEqual(NEW_SHAPES.filter((id) => !ids.includes(id)), []);
+    for (const shape of r.shapes) {
+      const ran = engines.filter((e) => !r.results[e].skipped?.[shape.id]);
+      const counts = ran.map((e) => r.results[e].shapes[shape.id].count);
+      assert.equal(new Set(counts).size, 1, `${shape.id}: ${counts}`);
+      assert.ok(counts[0] > 0 && counts[0] < r.meta.contacts, `${shape.id} matches ${counts[0]}: the smoke test would prove little`);
+      // kraiter and its two strongest peers run everything; the others say why they cannot.
+      for (const e of ["kraiter", "js-predicate", "duckdb"]) assert.ok(ran.includes(e), `${e} skipped ${shape.id}`);
+      for (const e of engines.filter((x) => !ran.includes(x))) {
+        assert.match(r.results[e].skipped[shape.id], INEXPRESSIBLE[shape.id] ?? /^$/, `${e} skipped ${shape.id}`);
+        assert.match(stdout, new RegExp(`skipped: ${e} on .*${shape.id}`));
+      }
+      if (!r.boundaries[shape.id]) continue;
+      // A windowed pass: some members flip when the window leaves out its first or its
+      // last millisecond, and the member-by-member agreement covered them.
+      const b = r.boundaries[shape.id];
+      assert.ok(b.atFrom >= 1 && b.atTo >= 1, `${shape.id}: no member hinges on a bound (${JSON.stringify(b)}), so bounds went untested`);
+      assert.ok(counts[0] > 100 && counts[0] < 25_000, `${shape.id}: ${counts[0]} of 100,000 members, selectivity out of range`);
+    }
+    assert.deepEqual(Object.keys(r.boundaries).sort(), [...AGGREGATES, "from-to"].sort());
+
+    // The report: the table, one line per target (also in the JSON), a breakdown per shape that misses one.
+    assert.match(stdout, /^shape +op +kraiter ms +js-predicate ms/m);
+    const perShape = r.shapes.length * (2 * 2 + 1); // {preview, compute} x {js-predicate, duckdb}, and compute / preview
+    assert.equal(r.targets.length, perShape + 2);
+    for (const t of r.targets) {
+      assert.equal(typeof t.pass, "boolean");
+      assert.ok(Number.isFinite(t.figure), t.target);
+      assert.ok(stdout.includes(`${t.pass ? "met    " : "MISSED "} ${t.target}: ${t.actual}`), `no line for ${t.target}`);
+    }
+    const missed = [...new Set(r.targets.filter((t) => !t.pass && t.shape).map((t) => t.shape))];
+    assert.deepEqual(Object.keys(r.breakdowns).sort(), missed.sort());
+    for (const [id, b] of Object.entries(r.breakdowns)) {
+      assert.equal(b.parts[0].count, r.results.kraiter.shapes[id].count, `${id}: the breakdown's whole rule`);
+      assert.equal(b.compute.members, r.results.kraiter.shapes[id].count);
+      assert.ok(stdout.includes(`${id}: ${r.shapes.find((s) => s.id === id).title}`));
+    }
+
+    // The chart and the performance.md section, in --docs (never docs/ for a quick run).
+    const svg = readFileSync(join(dir, "bench-ratios.svg"), "utf8");
+    assert.match(svg, /^<svg/);
+    for (const id of ids) assert.ok(svg.includes(id), `the chart lacks ${id}`);
+    assert.match(svg, /target: 10x js-predicate/);
+    const md = readFileSync(join(dir, "performance.md"), "utf8");
+    assert.ok(md.includes(START) && md.includes(END));
+    assert.ok(md.includes("](bench-ratios.svg)"));
+    for (const part of ["shape ", "### Targets", "### Reproduce", "npm run bench -- --quick", r.meta.cpuModel, r.meta.build.commit]) assert.ok(md.includes(part), `performance.md lacks ${part}`);
+    assert.deepEqual(r.docs, { markdown: join(dir, "performance.md"), chart: join(dir, "bench-ratios.svg") });
   } finally {
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-const BEHAVIOURAL = ["count-where", "sum-amount"];
-
-test("bench runs at a small size and every engine agrees", { timeout: 60_000 }, async () => {
-  const { results, stdout } = await bench(["--contacts", "2000", "--events", "10000"]);
-  const engines = Object.keys(results.results);
-  assert.deepEqual(engines.sort(), ["duckdb", "duckdb-indexed", "js-predicate", "json-logic-engine", "json-logic-js", "kraiter"]);
-  assert.ok(results.shapes.length >= 8);
-  assert.deepEqual(BEHAVIOURAL.filter((id) => !results.shapes.some((s) => s.id === id)), []);
-  for (const shape of results.shapes) {
-    const ran = engines.filter((e) => !results.results[e].skipped?.[shape.id]);
-    const counts = ran.map((e) => results.results[e].shapes[shape.id].count);
-    assert.equal(new Set(counts).size, 1, `${shape.id}: ${counts}`);
-    assert.ok(counts[0] > 0, `${shape.id} matches nobody: the smoke test would prove little`);
-    // The engines that cannot express a shape say why; kraiter and its two strongest peers run everything.
-    for (const e of ["kraiter", "js-predicate", "duckdb"]) assert.ok(ran.includes(e), `${e} skipped ${shape.id}`);
-    for (const e of engines.filter((x) => !ran.includes(x))) {
-      assert.ok(BEHAVIOURAL.includes(shape.id), `${e} skipped ${shape.id}`);
-      assert.match(stdout, new RegExp(`skipped: ${e} on .*${shape.id}`));
-    }
-  }
-});
-
-test("the behavioural shapes agree id by id, also on events exactly on window bounds", { timeout: 60_000 }, async () => {
-  const flags = ["--contacts", "20000", "--events", "200000", "--shapes", BEHAVIOURAL.join(","), "--only", "kraiter,js-predicate,duckdb"];
-  const { results } = await bench(flags);
-  assert.deepEqual(results.shapes.map((s) => s.id), BEHAVIOURAL);
-  for (const id of BEHAVIOURAL) {
-    const count = results.results.kraiter.shapes[id].count;
-    assert.ok(count > 20 && count < 2000, `${id}: ${count} of 20,000 members, selectivity out of range`);
-    // Members whose membership flips when the window leaves out now − D, or now:
-    // the id-by-id agreement above covered them.
-    const b = results.boundaries[id];
-    assert.ok(b.atFrom >= 1 && b.atNow >= 1, `${id}: no member hinges on a bound (${JSON.stringify(b)}), so bounds went untested`);
   }
 });
 

@@ -79,9 +79,12 @@ export function eventRow(batch, k) {
  * `rows(sql)` (→ arrays of row values) and `run(sql)` of a connection.
  */
 export function sqlSegments({ rows, run, schema, now, eventColumns }) {
+  const translate = (shape) => toSqlWhere(shape.peerRules, { schema: schema(), now, eventSchema: EVENT_SCHEMA, eventColumns });
   return {
+    /** The shape's WHERE clause; throws Inexpressible for a shape this form cannot answer. */
+    translate,
     async prepare(shape) {
-      return toSqlWhere(shape.rules, { schema: schema(), now, eventSchema: EVENT_SCHEMA, eventColumns });
+      return translate(shape);
     },
     async preview(where, limit) {
       const [[count]] = await rows(`SELECT count(*) FROM contacts c WHERE ${where}`);

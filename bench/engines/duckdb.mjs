@@ -6,12 +6,13 @@
 // the JS peers, as two columns per event name on the contacts table. Event
 // properties are typed columns on the events table too (the strongest form
 // for DuckDB: no JSON parsing at query time); "duckdb-indexed" has no events
-// table, so it skips the shapes with `where` / `having`.
+// table, so it skips the shapes with `where` / `having` or a `from` / `to`
+// window. Segment references are inlined (bench/segment-refs.mjs).
 
 import { BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, DuckDBInstance, INTEGER, JSToDuckDBValueConverter, LIST, VARCHAR } from "@duckdb/node-api";
 import { EVENT_NAMES } from "../dataset.mjs";
 import { buildLastEventIndex } from "../event-index.mjs";
-import { usesEventFilters } from "../shapes.mjs";
+import { supportsBy } from "../inexpressible.mjs";
 import { EVENTS_DDL, cell, eventRow, shredSchema, sqlSegments } from "./duckdb-sql.mjs";
 
 const CHUNK = 2048;
@@ -87,9 +88,7 @@ export async function createEngine({ dataset }, { indexed = false } = {}) {
       app.closeSync();
       return { ms: performance.now() - t, contactsMs, eventsMs: performance.now() - t - contactsMs };
     },
-    supports(shape) {
-      return indexed && usesEventFilters(shape.rules) ? "the pre-built last-event index holds no event properties or aggregates (plain duckdb answers from the events table)" : true;
-    },
+    supports: (shape) => supportsBy(sql.translate)(shape),
     async close() {
       con?.closeSync();
       instance?.closeSync?.();

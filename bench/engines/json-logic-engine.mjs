@@ -3,8 +3,8 @@
 
 import { LogicEngine } from "json-logic-engine";
 import { buildLastEventIndex } from "../event-index.mjs";
-import { JSON_LOGIC_NO_AGGREGATES, customOps, jsonLogicContexts, toJsonLogic } from "../translate-jsonlogic.mjs";
-import { usesEventFilters } from "../shapes.mjs";
+import { supportsBy } from "../inexpressible.mjs";
+import { customOps, jsonLogicContexts, toJsonLogic } from "../translate-jsonlogic.mjs";
 import { scanPreview, scanCompute } from "./scan.mjs";
 
 export async function createEngine({ dataset }) {
@@ -21,9 +21,9 @@ export async function createEngine({ dataset }) {
       contexts = jsonLogicContexts(contacts, buildLastEventIndex(dataset.events, contacts.length, now));
       return { ms: performance.now() - t, note: "builds the last-event index and per-contact data objects" };
     },
-    supports: (shape) => (usesEventFilters(shape.rules) ? JSON_LOGIC_NO_AGGREGATES : true),
+    supports: supportsBy((shape) => toJsonLogic(shape.peerRules, now)),
     async prepare(shape) {
-      return engine.build(toJsonLogic(shape.rules, now));
+      return engine.build(toJsonLogic(shape.peerRules, now));
     },
     preview: (fn, limit) => scanPreview(fn, contexts, limit),
     compute: (fn) => scanCompute(fn, contexts),

@@ -3,8 +3,8 @@
 
 import jsonLogic from "json-logic-js";
 import { buildLastEventIndex } from "../event-index.mjs";
-import { JSON_LOGIC_NO_AGGREGATES, customOps, jsonLogicContexts, toJsonLogic } from "../translate-jsonlogic.mjs";
-import { usesEventFilters } from "../shapes.mjs";
+import { supportsBy } from "../inexpressible.mjs";
+import { customOps, jsonLogicContexts, toJsonLogic } from "../translate-jsonlogic.mjs";
 import { scanPreview, scanCompute } from "./scan.mjs";
 
 export async function createEngine({ dataset }) {
@@ -18,9 +18,9 @@ export async function createEngine({ dataset }) {
       contexts = jsonLogicContexts(contacts, buildLastEventIndex(dataset.events, contacts.length, now));
       return { ms: performance.now() - t, note: "builds the last-event index and per-contact data objects" };
     },
-    supports: (shape) => (usesEventFilters(shape.rules) ? JSON_LOGIC_NO_AGGREGATES : true),
+    supports: supportsBy((shape) => toJsonLogic(shape.peerRules, now)),
     async prepare(shape) {
-      const logic = toJsonLogic(shape.rules, now);
+      const logic = toJsonLogic(shape.peerRules, now);
       return (ctx) => jsonLogic.apply(logic, ctx);
     },
     preview: (fn, limit) => scanPreview(fn, contexts, limit),

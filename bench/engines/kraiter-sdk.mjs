@@ -7,6 +7,7 @@
 import { EVENT_NAMES, indexFromEmail } from "../dataset.mjs";
 import { eventProperties } from "../event-properties.mjs";
 import { median } from "../measure.mjs";
+import { resolveRefs } from "../segment-refs.mjs";
 
 export const memoryBytes = (k) => (typeof k._debugMemoryBytes === "function" ? k._debugMemoryBytes() : null);
 
@@ -99,8 +100,9 @@ export function sdkEngine({ dataset, opts }, build) {
       };
     },
     async prepare(shape) {
-      const seg = await engine.k.segments.create({ name: `bench ${shape.id}`, rules: shape.rules });
-      return { id: seg.id, rules: shape.rules };
+      const rules = await resolveRefs(engine.k, shape); // creates the referenced segments, once
+      const seg = await engine.k.segments.create({ name: `bench ${shape.id}`, rules });
+      return { id: seg.id, rules };
     },
     async preview(h, limit) {
       const r = await engine.k.segments.preview(h.rules, { limit });

@@ -8,7 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Kraiter } from "kraiter-segments";
+import { breakdown } from "../condition-times.mjs";
 import { median, repeat } from "../measure.mjs";
+import { resolveRefs } from "../segment-refs.mjs";
 import { usesEventFilters } from "../shapes.mjs";
 import { importAll, sdkEngine } from "./kraiter-sdk.mjs";
 
@@ -53,6 +55,10 @@ export async function createEngine({ dataset, opts }, build = { Kraiter, name: "
   const eventCount = dataset.events.reduce((a, b) => a + b.contact.length, 0);
   return {
     ...engine,
+    /** Where the time of one shape goes (bench/condition-times.mjs), on this loaded instance. */
+    async breakdown(shape, { runs, limit }) {
+      return breakdown(engine.k, await resolveRefs(engine.k, shape), { runs, limit });
+    },
     /** Snapshot size and restore time; the restored engine must answer like the original. */
     async extra({ shapes, runs, budgetMs }) {
       const k = engine.k;
@@ -62,16 +68,17 @@ export async function createEngine({ dataset, opts }, build = { Kraiter, name: "
       const snapshot = await k._debugSnapshot();
       const snapshotMs = performance.now() - t;
       // The nested shape, and every shape reading event properties (they must survive too).
+      // (Inlined: the restored instance has no saved segments to reference.)
       const probes = [...new Set([shapes.find((s) => s.id === "nested") ?? shapes[shapes.length - 1], ...shapes.filter((s) => usesEventFilters(s.rules))])];
       const expected = [];
-      for (const probe of probes) expected.push((await k.segments.preview(probe.rules, { limit: 1 })).count);
+      for (const probe of probes) expected.push((await k.segments.preview(probe.peerRules, { limit: 1 })).count);
       const restore = await repeat(
         async () => {
           const t0 = performance.now();
           const k2 = await Kraiter.open({ storage: snapshotStorage(snapshot), now: () => now });
           const ms = performance.now() - t0;
           for (const [i, probe] of probes.entries()) {
-            const got = (await k2.segments.preview(probe.rules, { limit: 1 })).count;
+            const got = (await k2.segments.preview(probe.peerRules, { limit: 1 })).count;
             if (got !== expected[i]) throw new Error(`kraiter: restored snapshot counts ${got} for ${probe.id}, original ${expected[i]}`);
           }
           await k2.close();
