@@ -169,6 +169,20 @@ impl Bitset {
         }
     }
 
+    /// Keeps the set slots for which `keep` is true, a word at a time.
+    pub fn retain(&mut self, mut keep: impl FnMut(usize) -> bool) {
+        for (wi, word) in self.words.iter_mut().enumerate() {
+            let mut w = *word;
+            while w != 0 {
+                let bit = w & w.wrapping_neg();
+                w &= w - 1;
+                if !keep(wi * 64 + bit.trailing_zeros() as usize) {
+                    *word &= !bit;
+                }
+            }
+        }
+    }
+
     /// No slot is set.
     pub fn none(&self) -> bool {
         self.words.iter().all(|&w| w == 0)

@@ -94,13 +94,22 @@ fn node(n: &Node, cx: &Ctx) -> Bitset {
         }
         Node::Group { any: false, children } => {
             // Columns and events first; then the per-contact tests (emails,
-            // timestamps) only on the contacts still in the running.
-            let mut acc = Bitset::full(contacts.slots());
+            // timestamps) only on the contacts still in the running. Once
+            // few contacts remain, a property condition tests just those
+            // (`narrow`) instead of a verdict per distinct value and a pass
+            // over the whole column.
+            let slots = contacts.slots();
+            let mut acc = Bitset::full(slots);
+            let mut few = false;
             for child in children.iter().filter(|c| !is_per_contact(c)) {
-                acc.and_with(&node(child, cx));
+                match child {
+                    Node::Cond(c @ Condition { field: Field::Property(key), .. }) if few => narrow(c, key, cx, &mut acc),
+                    _ => acc.and_with(&node(child, cx)),
+                }
                 if acc.none() {
                     return acc;
                 }
+                few = few || acc.count() <= slots / NARROW_BELOW;
             }
             for child in children {
                 if let Node::Cond(c) = child {
@@ -133,6 +142,34 @@ fn referenced(id: u128, cx: &Ctx) -> Bitset {
     };
     cx.memo.borrow_mut().insert(id, b.clone());
     b
+}
+
+/// A group's remaining property conditions test contact by contact once
+/// at most 1 / `NARROW_BELOW` of the contacts are still in the running.
+const NARROW_BELOW: usize = 4;
+
+/// Keeps the contacts of `acc` whose value of property `key` passes `c`:
+/// a verdict per distinct value met (memoised), not per value of the column.
+fn narrow(c: &Condition, key: &str, cx: &Ctx, acc: &mut Bitset) {
+    let operand = c.operand.at(cx.now);
+    let p = Prepared::new(c.op, &operand);
+    let Some(col) = cx.data.contacts.column(key) else {
+        if !p.matches(View::Absent) {
+            *acc = Bitset::new(acc.len());
+        }
+        return;
+    };
+    let v = Verdicts::new(&p, &col.dict);
+    // 2 = not yet known; one byte per code keeps the memo small.
+    let mut memo = vec![2u8; col.dict.values().len() + 1];
+    acc.retain(|s| {
+        let code = col.codes.get(s).copied().unwrap_or(0);
+        let Some(m) = memo.get_mut(code as usize) else { return v.of(code) };
+        if *m == 2 {
+            *m = u8::from(v.of(code));
+        }
+        *m == 1
+    });
 }
 
 /// Conditions on fields with no dictionary, tested contact by contact.

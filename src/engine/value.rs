@@ -147,6 +147,10 @@ pub struct Dict {
     /// Per value: the instant, for strings that parse as ISO dates.
     #[serde(skip)]
     dates: RefCell<Vec<Option<i64>>>,
+    /// Per code (0 = absent first): the number a value holds, NaN for
+    /// values that are not numbers.
+    #[serde(skip)]
+    numbers: RefCell<Vec<f64>>,
 }
 
 impl Dict {
@@ -205,6 +209,22 @@ impl Dict {
             }
         }
         self.dates.try_borrow().ok()
+    }
+
+    /// The number per code, for `sum avg min max` (index 0, absent, and
+    /// every value that is not a number: NaN). While one is read no value
+    /// can be added (that takes `&mut self`), so a cache in use is current.
+    pub fn numbers(&self) -> Option<Ref<'_, Vec<f64>>> {
+        if let Ok(mut cache) = self.numbers.try_borrow_mut() {
+            if cache.is_empty() {
+                cache.push(f64::NAN);
+            }
+            let done = cache.len() - 1;
+            for v in &self.values[done..] {
+                cache.push(if let PValue::Num(n) = v { *n } else { f64::NAN });
+            }
+        }
+        self.numbers.try_borrow().ok()
     }
 
     /// Checks decoded values: numbers finite, JSON text that parses, each

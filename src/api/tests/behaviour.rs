@@ -107,6 +107,46 @@ fn having_aggregates_follow_the_zero_and_none_rules() {
     assert_eq!(members(&mut e, none(json!({ "fn": "max", "property": "x", "op": "lt", "value": 5 }))).len(), 0);
 }
 
+/// `distinct` keeps a bit per value while a column has at most 63 values and
+/// sorts (contact, value) pairs past that: both ways count alike.
+#[test]
+fn distinct_counts_alike_over_few_and_many_values() {
+    let mut e = shop();
+    let d = |op: &str, n: u32| {
+        json!([{ "field": "events.purchase", "op": "occurred", "within": "30d", "having": { "fn": "distinct", "property": "sku", "op": op, "value": n } }])
+    };
+    let before = members(&mut e, d("eq", 2));
+    assert_eq!(before, ["c@x.io"]);
+    // Push the sku column past 63 values: b buys 70 distinct skus, a one more.
+    for i in 0..70 {
+        ev(&mut e, "b@x.io", "purchase", NOW - 5 * DAY, json!({ "sku": format!("K{i}") }));
+    }
+    ev(&mut e, "a@x.io", "purchase", NOW - 5 * DAY, json!({ "sku": "K3" }));
+    assert_eq!(members(&mut e, d("eq", 2)), ["a@x.io", "c@x.io"]);
+    assert_eq!(members(&mut e, d("eq", 71)), ["b@x.io"]);
+    assert_eq!(members(&mut e, d("lt", 1)), ["d@x.io"]);
+}
+
+/// A group narrows to the contacts still in the running once they are few:
+/// the answer is the same as testing every contact.
+#[test]
+fn narrowed_groups_answer_like_whole_columns() {
+    let mut e = Engine::new();
+    for i in 0..200 {
+        contact(&mut e, &format!("c{i}@x.io"), json!({ "tier": if i % 10 == 0 { "gold" } else { "basic" }, "n": i, "day": format!("2025-01-{:02}", 1 + i % 28) }));
+    }
+    let gold_even = members(&mut e, json!([
+        { "field": "properties.tier", "op": "eq", "value": "gold" },
+        { "field": "properties.n", "op": "gte", "value": 100 },
+        { "field": "properties.day", "op": "before", "value": "2025-01-15" },
+        { "field": "properties.missing", "op": "not_exists" }
+    ]));
+    let want: Vec<String> = (100..200).filter(|i| i % 10 == 0 && 1 + i % 28 < 15).map(|i| format!("c{i}@x.io")).collect();
+    assert_eq!(gold_even, want);
+    // An absent column narrows to nothing, or keeps everyone for not_exists.
+    assert!(members(&mut e, json!([{ "field": "properties.tier", "op": "eq", "value": "gold" }, { "field": "properties.missing", "op": "exists" }])).is_empty());
+}
+
 #[test]
 fn having_is_validated_at_its_paths() {
     let mut e = shop();

@@ -75,13 +75,10 @@ pub fn empty_value(agg: Agg) -> Option<f64> {
 }
 
 /// Per code of a column: the number it holds, or NaN (absent, null, not a
-/// number: skipped by sum, avg, min and max).
-fn numbers<'a>(l: &'a NameIndex, property: &str) -> Option<(Vec<f64>, &'a super::super::paged::Paged<u32>)> {
+/// number: skipped by sum, avg, min and max); cached in the dictionary.
+fn numbers<'a>(l: &'a NameIndex, property: &str) -> Option<(std::cell::Ref<'a, Vec<f64>>, &'a super::super::paged::Paged<u32>)> {
     let col = l.column(property)?;
-    let mut t = Vec::with_capacity(col.dict.values().len() + 1);
-    t.push(f64::NAN);
-    t.extend(col.dict.values().iter().map(number_of));
-    Some((t, &col.codes))
+    Some((col.dict.numbers()?, &col.codes))
 }
 
 /// The number a value holds for `sum avg min max`, or NaN (skipped).
@@ -102,7 +99,17 @@ pub fn is_distinct_scalar(v: &PValue) -> bool {
 /// accumulators (contacts without matching events get the empty aggregate).
 fn aggregate(h: &Having, l: &NameIndex, a: usize, b: usize, pass: Option<&Bitset>, slots: usize) -> Bitset {
     let acc = accumulate(h, l, a, b, pass, slots, Some);
-    Bitset::from_fn(slots, |s| h.test(acc.value(s)))
+    if b - a >= slots {
+        return Bitset::from_fn(slots, |s| h.test(acc.value(s)));
+    }
+    // Fewer events than contacts: only a contact with an event in the
+    // window can differ from the aggregate over nothing.
+    let mut out = if h.test(empty_value(h.agg)) { Bitset::full(slots) } else { Bitset::new(slots) };
+    for i in a..b {
+        let s = l.slot.get(i) as usize;
+        out.set(s, h.test(acc.value(s)));
+    }
+    out
 }
 
 /// One `having` aggregate per accumulator, after [`accumulate`]. Each fn
@@ -189,15 +196,23 @@ pub fn accumulate(h: &Having, l: &NameIndex, a: usize, b: usize, pass: Option<&B
                 let scalar: Vec<bool> = std::iter::once(false).chain(col.dict.values().iter().map(is_distinct_scalar)).collect();
                 // Codes are type-strict and one per value (±0 share one), so
                 // distinct (accumulator, code) pairs are distinct values.
-                let mut pairs: Vec<(usize, u32)> = (a..b)
-                    .filter(|&i| passes(i))
-                    .filter_map(|i| Some((to(l.slot.get(i) as usize)?, col.codes.get(i))))
-                    .filter(|&(_, c)| scalar[c as usize])
-                    .collect();
-                pairs.sort_unstable();
-                pairs.dedup();
-                for (k, _) in pairs {
-                    out.distinct(k);
+                let codes = (a..b).filter(|&i| passes(i)).filter_map(|i| Some((to(l.slot.get(i) as usize)?, col.codes.get(i))));
+                if scalar.len() <= 64 {
+                    // Up to 63 values: a bit per value and accumulator.
+                    let mut seen = vec![0u64; accs];
+                    for (k, c) in codes.filter(|&(_, c)| scalar[c as usize]) {
+                        seen[k] |= 1 << c;
+                    }
+                    for (n, m) in out.n.iter_mut().zip(&seen) {
+                        *n = m.count_ones();
+                    }
+                } else {
+                    let mut pairs: Vec<(usize, u32)> = codes.filter(|&(_, c)| scalar[c as usize]).collect();
+                    pairs.sort_unstable();
+                    pairs.dedup();
+                    for (k, _) in pairs {
+                        out.distinct(k);
+                    }
                 }
             }
         }
