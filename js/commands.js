@@ -7,6 +7,7 @@
 // another (tests/sdk/commands.test.mjs checks each). See ARCHITECTURE.md.
 
 import { invalid } from "./errors.js";
+import { isTextInput } from "./text-input.js";
 
 /**
  * Each entry:
@@ -204,11 +205,30 @@ export function options(value, allowed) {
   return value;
 }
 
-/** An import's options: `{ dryRun?: boolean }`, checked. */
-export function importOptions(value) {
-  const { dryRun = false } = options(value, ["dryRun"]);
+/**
+ * An import's options, checked: `{ dryRun?: boolean }`, and for a text
+ * import (`text`) also `format` ("ndjson" | "csv") and CSV `columns`
+ * (one target per column, null to skip it).
+ */
+export function importOptions(value, text = false) {
+  const given = options(value, ["dryRun", "format", "columns"]);
+  const { dryRun = false, format, columns } = given;
   if (typeof dryRun !== "boolean") throw invalid("dryRun", "dryRun must be true or false");
-  return { dryRun };
+  if (!text) {
+    for (const key of ["format", "columns"]) {
+      if (given[key] !== undefined) throw invalid(key, `${key} applies to text imports (NDJSON or CSV), not to an array of records`);
+    }
+    return { dryRun };
+  }
+  if (format !== undefined && format !== "ndjson" && format !== "csv") throw invalid("format", 'format must be "ndjson" or "csv"');
+  if (columns !== undefined) {
+    if (!Array.isArray(columns)) throw invalid("columns", "columns must be an array of column targets (strings, or null to skip a column)");
+    columns.forEach((c, i) => {
+      if (c !== null && typeof c !== "string") throw invalid(`columns[${i}]`, "a column target is a string, or null to skip the column");
+    });
+    if (format === "ndjson") throw invalid("columns", "columns apply to CSV only");
+  }
+  return { dryRun, format, columns };
 }
 
 /** The SDK method's arguments → the engine command's input. */
@@ -219,6 +239,8 @@ export function engineInput(command, args) {
     case "records":
       return a;
     case "records,importOptions":
+      // The SDK reads text itself (js/text-input.js); what reaches here goes as JSON.
+      if (isTextInput(a)) throw invalid("records", "text imports (NDJSON or CSV) are read by the SDK (Kraiter, openInWorker); over REST send an array of records");
       importOptions(b);
       return a;
     case "id":

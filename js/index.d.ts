@@ -253,8 +253,13 @@ export interface ContactsResource {
   update(id: string, patch: { email?: string; properties?: Record<string, JsonValue | null>; suppressed?: boolean }): Promise<Contact>;
   delete(id: string): Promise<void>;
   list(params?: ListParams): Promise<Page<Contact>>;
-  /** Upserts by email in one transaction. `dryRun`: the same counts and errors, nothing stored. */
+  /**
+   * Upserts by email in one transaction. `records` may also be NDJSON or CSV
+   * text (README, "Imports from text"). `dryRun`: the same counts and
+   * errors, nothing stored.
+   */
   import(records: ContactInput[], options?: ImportOptions): Promise<{ created: number; updated: number }>;
+  import(text: TextInput, options?: TextImportOptions): Promise<{ created: number; updated: number }>;
   /** The contact's events, newest first (NOT_FOUND for an unknown contact). */
   events(id: string, params?: ListParams): Promise<Page<ContactEvent>>;
   /** The saved segments the contact is a member of (as last computed, or live), in creation order. */
@@ -264,6 +269,20 @@ export interface ContactsResource {
 export interface ImportOptions {
   /** Validate and count only: nothing is stored. Default false. */
   dryRun?: boolean;
+}
+
+/** NDJSON or CSV, whole or as chunks of text or UTF-8 bytes; read to its end before the import. */
+export type TextInput = string | Uint8Array | Blob | ReadableStream<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
+
+export interface TextImportOptions extends ImportOptions {
+  /** Default: NDJSON when the text starts with `{`, else CSV. */
+  format?: "ndjson" | "csv";
+  /**
+   * CSV only: each column's target in order, over the header row's names:
+   * `"email"`, `"suppressed"` (contacts), `"name"`, `"contactId"`,
+   * `"timestamp"` (events), `"properties.<key>"`, or `null` to skip it.
+   */
+  columns?: (string | null)[];
 }
 
 /** An event as a contact's profile lists it (the engine keeps no event ids). */
@@ -310,8 +329,9 @@ export type EventInput = {
 
 export interface EventsResource {
   track(input: EventInput): Promise<Event>;
-  /** All or nothing. `dryRun`: the same counts and errors, nothing stored. */
+  /** All or nothing; `records` may also be NDJSON or CSV text. `dryRun`: the same counts and errors, nothing stored. */
   import(records: EventInput[], options?: ImportOptions): Promise<{ imported: number; contactsCreated: number }>;
+  import(text: TextInput, options?: TextImportOptions): Promise<{ imported: number; contactsCreated: number }>;
 }
 
 /** The interface every storage adapter implements. */

@@ -7,6 +7,7 @@
 
 import { COMMANDS, engineInput, importOptions, options } from "./commands.js";
 import { queryPages } from "./page.js";
+import { detectFormat, isTextInput, readText } from "./text-input.js";
 
 const cores = new WeakMap(); // resource instance → Core
 
@@ -35,6 +36,7 @@ function call(resource, command, args) {
     const params = options(withId ? args[1] : args[0], ["cursor", "limit"]);
     return queryPages(core, command.cmd, withId ? { id: args[0] } : {}, params, shape);
   }
+  if (command.args.join(",") === "records,importOptions" && isTextInput(args[0])) return textImport(core, command, args, shape);
   const input = engineInput(command, args);
   // A command answered 204 over REST returns nothing in the SDK too.
   if (command.rest?.status === 204) return core.mutate(command.cmd, input).then(() => undefined);
@@ -42,6 +44,15 @@ function call(resource, command, args) {
   const dryRun = command.args[1] === "importOptions" && importOptions(args[1]).dryRun;
   if (command.kind === "mutation" && !dryRun) return core.mutate(command.cmd, input).then(shape);
   return core.queryAsync(command.cmd, input).then(shape);
+}
+
+/** An import given NDJSON or CSV text: read to its end, then one entry with the text after the command. */
+async function textImport(core, command, [source, opts], shape) {
+  const { dryRun, format, columns } = importOptions(opts, true);
+  const text = await readText(source);
+  const input = { format: format ?? detectFormat(text), ...(columns ? { columns } : {}) };
+  const reply = dryRun ? core.queryBody(command.cmd, input, text) : core.mutateBody(command.cmd, input, text);
+  return reply.then(shape);
 }
 
 /**

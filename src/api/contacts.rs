@@ -1,5 +1,7 @@
 //! contacts.create / update / delete / import, and get / getByEmail / list.
 
+use std::borrow::Cow;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use super::fields::{self, Errors, Fields};
@@ -7,7 +9,8 @@ use super::ids::{self, IdGen};
 use super::input;
 use super::output::{json, ContactOut, Page};
 use super::plan::{Batch, ContactEdit, Plan, Planned, Reply};
-use super::props;
+use super::props::{self, Pairs};
+use super::text_import;
 use super::Entry;
 use crate::engine::contacts::{email_key, NewContact};
 use crate::engine::snapshot::Store;
@@ -68,48 +71,64 @@ pub fn delete(store: &Store, e: &Entry) -> Result<Planned> {
     Ok(Planned { plan: Plan::DropContact { slot }, reply: Reply::Nothing, last_id: 0 })
 }
 
+/// One contact record's fields, read and checked: from an object (an array
+/// import, an NDJSON line) or a CSV row.
+pub(super) struct ContactIn<'a> {
+    pub email: Cow<'a, str>,
+    pub suppressed: Option<bool>,
+    pub props: Pairs<'a>,
+}
+
+impl<'a> ContactIn<'a> {
+    pub(super) fn read(f: &Fields<'a>) -> Result<Self> {
+        f.only(RECORD_KEYS, "")?;
+        let email = input::email_ref(f.get("email"), "email")?;
+        let suppressed = input::flag(f.get("suppressed"), "suppressed")?;
+        let props = props::pairs(props::read(f.get("properties"), "properties")?, "properties")?;
+        Ok(ContactIn { email, suppressed, props })
+    }
+}
+
 /// Upsert by email: a new email creates a contact, a known one merges its
 /// properties (null removes a key). Later records in the batch see earlier
 /// ones. Every bad record is reported (up to `MAX_ERROR_RECORDS`), and
-/// nothing of the batch is kept if any is bad.
+/// nothing of the batch is kept if any is bad. Records come from an array,
+/// or from NDJSON or CSV text (`text_import`).
 pub fn import(store: &Store, e: &Entry, now: i64, mut gen: IdGen) -> Result<Planned> {
-    let recs = fields::records(e.raw(), "contacts.import", "a contact record")?;
     let mut batch = Batch::default();
-    batch.creates.reserve(recs.len());
     let mut created_by_email: HashMap<Box<str>, usize> = HashMap::default();
     let mut updated = 0usize;
     let mut errors = Errors::default();
-    for (i, rec) in recs.into_iter().enumerate() {
-        let one = || -> Result<()> {
-            let f = rec?;
-            f.only(RECORD_KEYS, "")?;
-            let email = input::email(f.get("email"), "email")?;
-            let suppressed = input::flag(f.get("suppressed"), "suppressed")?;
-            let props = props::read(f.get("properties"), "properties")?;
-            let key = email_key(&email);
-            if let Some(&ci) = created_by_email.get(key.as_ref()) {
-                // A later record for a contact this batch creates: merge like an update.
-                let changes = props::plan_changes(&store.contacts, props, true, "properties")?;
-                let c = &mut batch.creates[ci];
-                c.properties.extend(changes);
-                c.suppressed = suppressed.unwrap_or(c.suppressed);
-            } else if let Some(slot) = store.contacts.slot_of_email(&email) {
-                let properties = props::plan_changes(&store.contacts, props, true, "properties")?;
-                batch.edits.push(ContactEdit { slot, email: None, properties, suppressed, at: now });
-                updated += 1;
-            } else {
-                let properties = props::plan_changes(&store.contacts, props, false, "properties")?;
-                created_by_email.insert(key.into(), batch.creates.len());
-                let c = NewContact { id: gen.next(), email, properties, suppressed: suppressed.unwrap_or(false), at: now };
-                batch.creates.push(c);
-            }
-            Ok(())
-        };
-        if let Err(err) = one() {
-            if errors.add(i, err) {
-                break;
+    let mut one = |i: usize, rec: Result<ContactIn<'_>>| {
+        let Ok(r) = rec.map_err(|err| errors.add(i, err)) else { return errors.full() };
+        let key = email_key(&r.email);
+        if let Some(&ci) = created_by_email.get(key.as_ref()) {
+            // A later record for a contact this batch creates: merge like an update.
+            let c = &mut batch.creates[ci];
+            c.properties.extend(props::plan_pairs(&store.contacts, &r.props, true));
+            c.suppressed = r.suppressed.unwrap_or(c.suppressed);
+        } else if let Some(slot) = store.contacts.slot_of_email(&r.email) {
+            let properties = props::plan_pairs(&store.contacts, &r.props, true);
+            batch.edits.push(ContactEdit { slot, email: None, properties, suppressed: r.suppressed, at: now });
+            updated += 1;
+        } else {
+            let properties = props::plan_pairs(&store.contacts, &r.props, false);
+            created_by_email.insert(key.into(), batch.creates.len());
+            let c = NewContact { id: gen.next(), email: r.email.into_owned(), properties, suppressed: r.suppressed.unwrap_or(false), at: now };
+            batch.creates.push(c);
+        }
+        false
+    };
+    match e.body {
+        None => {
+            let recs = fields::records(e.raw(), "contacts.import", "a contact record")?;
+            for (i, rec) in recs.into_iter().enumerate() {
+                if one(i, rec.and_then(|f| ContactIn::read(&f))) {
+                    break;
+                }
             }
         }
+        Some(body) => text_import::contacts(&text_import::Options::read(e)?, body, &mut one)?,
     }
     errors.into_result()?;
     let reply = format!("{{\"created\":{},\"updated\":{}}}", batch.creates.len(), updated);

@@ -10,7 +10,8 @@ use super::ids::{self, IdGen};
 use super::input;
 use crate::engine::feed::Cause;
 use super::plan::{event_reply, Batch, NewEvent, Plan, Planned, Reply};
-use super::props;
+use super::props::{self, Pairs};
+use super::text_import;
 use super::Entry;
 use crate::engine::contacts::{email_key, NewContact};
 use crate::engine::snapshot::Store;
@@ -33,7 +34,47 @@ enum Who {
     MissingId(String),
 }
 
-/// One event record, validated; its properties are planned into the batch.
+/// One event record's fields, read and checked, before they are planned:
+/// from an object (track, an array import, an NDJSON line) or a CSV row.
+pub(super) struct EventIn<'a> {
+    pub name: Cow<'a, str>,
+    pub who: WhoIn<'a>,
+    /// `None`: now.
+    pub ts: Option<i64>,
+    pub props: Pairs<'a>,
+    /// The properties object as given, for track's reply.
+    pub props_text: &'a str,
+}
+
+/// Whom an event record names.
+pub(super) enum WhoIn<'a> {
+    Email(Cow<'a, str>),
+    Id(Cow<'a, str>),
+}
+
+impl<'a> EventIn<'a> {
+    /// An object record, errors at its keys' paths.
+    pub(super) fn read(f: &Fields<'a>) -> Result<Self> {
+        f.only(EVENT_KEYS, "")?;
+        let name = input::event_name(f.get("name"), "name")?;
+        let (props_text, props) = props::event_pairs(f.get("properties"), "properties")?;
+        let ts = f.get("timestamp").map(|raw| input::timestamp(Some(raw), "timestamp", 0)).transpose()?;
+        let who = match (f.get("contactId"), f.get("email")) {
+            (Some(_), Some(_)) => {
+                return Err(Error::invalid("contactId", "give exactly one of contactId and email, not both"))
+            }
+            (None, None) => return Err(Error::invalid("contactId", "give exactly one of contactId and email")),
+            (Some(raw), None) => match input::string(raw) {
+                Some(s) => WhoIn::Id(s),
+                None => return Err(Error::invalid("contactId", "contactId must be a string")),
+            },
+            (None, Some(raw)) => WhoIn::Email(input::email_ref(Some(raw), "email")?),
+        };
+        Ok(EventIn { name, who, ts, props, props_text })
+    }
+}
+
+/// One event record, planned: its properties are in the batch.
 struct Rec<'a> {
     name: u32,
     ts: i64,
@@ -42,42 +83,29 @@ struct Rec<'a> {
     props: std::ops::Range<u32>,
 }
 
-impl Builder<'_> {
-    /// Validates one record. Error paths are relative to the record.
-    fn record<'r>(&mut self, f: &Fields<'r>, gen: &mut IdGen) -> Result<Rec<'r>> {
-        f.only(EVENT_KEYS, "")?;
-        let name = input::event_name(f.get("name"), "name")?;
-        let (properties, changes) = props::plan_event(&self.store.events, self.store.events.find(&name), f.get("properties"), "properties")?;
-        let ts = input::timestamp(f.get("timestamp"), "timestamp", self.now)?;
-        let who = match (f.get("contactId"), f.get("email")) {
-            (Some(_), Some(_)) => {
-                return Err(Error::invalid("contactId", "give exactly one of contactId and email, not both"))
-            }
-            (None, None) => return Err(Error::invalid("contactId", "give exactly one of contactId and email")),
-            (Some(raw), None) => match input::string(raw) {
-                Some(s) => match ids::parse(ids::CONTACT, &s).and_then(|id| self.store.contacts.slot_of_id(id)) {
-                    Some(slot) => Who::Slot(slot as u32),
-                    None => Who::MissingId(clip(&s)),
-                },
-                None => return Err(Error::invalid("contactId", "contactId must be a string")),
+impl<'a> Builder<'a> {
+    /// Plans a checked record into the batch (it cannot fail).
+    fn push<'r>(&mut self, r: EventIn<'r>, gen: &mut IdGen) -> Rec<'r> {
+        let changes = props::plan_event(&self.store.events, self.store.events.find(&r.name), &r.props);
+        let who = match r.who {
+            WhoIn::Id(s) => match ids::parse(ids::CONTACT, &s).and_then(|id| self.store.contacts.slot_of_id(id)) {
+                Some(slot) => Who::Slot(slot as u32),
+                None => Who::MissingId(clip(&s)),
             },
-            (None, Some(raw)) => {
-                let email = input::email_ref(Some(raw), "email")?;
-                Who::Slot(self.slot_for_email(email, gen))
-            }
+            WhoIn::Email(email) => Who::Slot(self.slot_for_email(email, gen)),
         };
-        let name = match self.names.get(name.as_ref()) {
+        let name = match self.names.get(r.name.as_ref()) {
             Some(&i) => i,
             None => {
                 let i = self.batch.event_names.len() as u32;
-                self.names.insert(name.to_string(), i);
-                self.batch.event_names.push(name.into_owned());
+                self.names.insert(r.name.to_string(), i);
+                self.batch.event_names.push(r.name.into_owned());
                 i
             }
         };
         let start = self.batch.event_props.len() as u32;
         self.batch.event_props.extend(changes);
-        Ok(Rec { name, ts, who, properties, props: start..self.batch.event_props.len() as u32 })
+        Rec { name, ts: r.ts.unwrap_or(self.now), who, properties: r.props_text, props: start..self.batch.event_props.len() as u32 }
     }
 
     /// The contact with this email, created (in this batch) if unknown.
@@ -103,7 +131,7 @@ fn builder(store: &Store, now: i64) -> Builder<'_> {
 pub fn track(store: &Store, e: &Entry, now: i64, mut gen: IdGen) -> Result<Planned> {
     let f = Fields::read(e.raw(), "", "an event")?;
     let mut b = builder(store, now);
-    let r = b.record(&f, &mut gen)?;
+    let r = b.push(EventIn::read(&f)?, &mut gen);
     let slot = match r.who {
         Who::Slot(s) => s,
         Who::MissingId(id) => return Err(Error::not_found("contact", &id)),
@@ -118,27 +146,34 @@ pub fn track(store: &Store, e: &Entry, now: i64, mut gen: IdGen) -> Result<Plann
     Ok(Planned { plan: Plan::Batch(b.batch), reply: Reply::Json(reply), last_id: gen.last })
 }
 
+/// events.import: records from an array, or from NDJSON or CSV text
+/// (`text_import`), each planned like a tracked event.
 pub fn import(store: &Store, e: &Entry, now: i64, mut gen: IdGen) -> Result<Planned> {
-    let recs = fields::records(e.raw(), "events.import", "an event record")?;
     let mut b = builder(store, now);
-    b.batch.events.reserve(recs.len());
     let mut errors = Errors::default();
-    for (i, rec) in recs.into_iter().enumerate() {
-        let one = || -> Result<()> {
-            let f = rec?;
-            let r = b.record(&f, &mut gen)?;
-            let slot = match r.who {
-                Who::Slot(s) => s,
-                Who::MissingId(id) => return Err(Error::invalid("contactId", format!("no contact with ID {id} exists"))),
-            };
-            b.batch.events.push(NewEvent { name: r.name, slot, ts: r.ts, props: r.props });
-            Ok(())
-        };
-        if let Err(err) = one() {
-            if errors.add(i, err) {
-                break;
+    let mut one = |i: usize, rec: Result<EventIn<'_>>| {
+        let r = rec.map(|r| b.push(r, &mut gen)).and_then(|r| match r.who {
+            Who::Slot(slot) => Ok(NewEvent { name: r.name, slot, ts: r.ts, props: r.props }),
+            Who::MissingId(id) => Err(Error::invalid("contactId", format!("no contact with ID {id} exists"))),
+        });
+        match r {
+            Ok(ev) => {
+                b.batch.events.push(ev);
+                false
+            }
+            Err(err) => errors.add(i, err),
+        }
+    };
+    match e.body {
+        None => {
+            let recs = fields::records(e.raw(), "events.import", "an event record")?;
+            for (i, rec) in recs.into_iter().enumerate() {
+                if one(i, rec.and_then(|f| EventIn::read(&f))) {
+                    break;
+                }
             }
         }
+        Some(body) => text_import::events(&text_import::Options::read(e)?, body, &mut one)?,
     }
     errors.into_result()?;
     let reply = format!("{{\"imported\":{},\"contactsCreated\":{}}}", b.batch.events.len(), b.batch.creates.len());

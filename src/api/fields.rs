@@ -116,6 +116,11 @@ impl Errors {
         self.records >= MAX_ERROR_RECORDS
     }
 
+    /// Whether `MAX_ERROR_RECORDS` records are bad (stop reading).
+    pub fn full(&self) -> bool {
+        self.records >= MAX_ERROR_RECORDS
+    }
+
     pub fn into_result(self) -> Result<()> {
         if self.records == 0 {
             return Ok(());

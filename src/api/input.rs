@@ -48,8 +48,13 @@ pub fn email_ref<'a>(v: Option<&'a RawValue>, path: &str) -> Result<Cow<'a, str>
 /// Checks an email address: `@` with text on both sides, no spaces or
 /// control characters, at most 320 characters.
 pub fn email_str<'a>(s: &'a str, path: &str) -> Result<&'a str> {
-    let ok = s.chars().count() <= MAX_EMAIL_CHARS
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+    let plain = if s.is_ascii() {
+        // The usual case, a byte at a time: ASCII whitespace and controls.
+        s.len() <= MAX_EMAIL_CHARS && !s.bytes().any(|b| b <= b' ' || b == 0x7f)
+    } else {
+        s.chars().count() <= MAX_EMAIL_CHARS && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+    };
+    let ok = plain
         && matches!(s.rsplit_once('@'), Some((local, domain)) if !local.is_empty() && !domain.is_empty());
     if ok {
         Ok(s)
@@ -76,9 +81,17 @@ pub fn name(v: Option<&RawValue>, path: &str) -> Result<String> {
 pub fn event_name<'a>(v: Option<&'a RawValue>, path: &str) -> Result<Cow<'a, str>> {
     let Some(raw) = v else { return Err(Error::invalid(path, "event name is required")) };
     match string(raw) {
-        Some(s) if !s.is_empty() && s.chars().count() <= MAX_EVENT_NAME_CHARS => Ok(s),
-        Some(_) => Err(Error::invalid(path, format!("event name must be 1 to {MAX_EVENT_NAME_CHARS} characters"))),
+        Some(s) => event_name_text(s, path),
         None => Err(Error::invalid(path, "event name must be a string")),
+    }
+}
+
+/// An event name given as text (a CSV cell): 1 to 200 characters.
+pub fn event_name_text<'a>(s: Cow<'a, str>, path: &str) -> Result<Cow<'a, str>> {
+    if !s.is_empty() && (s.len() <= MAX_EVENT_NAME_CHARS || s.chars().count() <= MAX_EVENT_NAME_CHARS) {
+        Ok(s)
+    } else {
+        Err(Error::invalid(path, format!("event name must be 1 to {MAX_EVENT_NAME_CHARS} characters")))
     }
 }
 
@@ -99,7 +112,21 @@ pub fn timestamp(v: Option<&RawValue>, path: &str, default: i64) -> Result<i64> 
     if let Some(s) = string(raw) {
         return parse_iso(&s).ok_or_else(|| Error::invalid(path, "timestamp must be an ISO 8601 date"));
     }
-    match raw.get().parse::<f64>() {
+    timestamp_ms(raw.get(), path)
+}
+
+/// A timestamp given as text (a CSV cell): epoch milliseconds when it is a
+/// plain number, else an ISO 8601 string.
+pub fn timestamp_text(s: &str, path: &str) -> Result<i64> {
+    if s.bytes().next().is_some_and(|b| b == b'-' || b.is_ascii_digit()) && s.parse::<f64>().is_ok() {
+        return timestamp_ms(s, path);
+    }
+    parse_iso(s).ok_or_else(|| Error::invalid(path, "timestamp must be an ISO 8601 date or epoch milliseconds"))
+}
+
+/// Epoch milliseconds from a JSON number's text.
+fn timestamp_ms(text: &str, path: &str) -> Result<i64> {
+    match text.parse::<f64>() {
         Ok(f) if f.is_finite() && f < MIN_TIMESTAMP_MS => Err(Error::invalid(
             path,
             "timestamp is before 1973 as epoch milliseconds; send milliseconds (not seconds) or an ISO 8601 string",

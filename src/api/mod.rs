@@ -17,6 +17,7 @@ mod refs;
 pub mod scan;
 mod schema;
 mod segments;
+mod text_import;
 
 use std::borrow::Cow;
 
@@ -44,6 +45,10 @@ pub(crate) struct Entry<'a> {
     /// Kept as text: every command reads its fields from it directly.
     #[serde(borrow, default)]
     input: Option<&'a RawValue>,
+    /// Text after the entry's first line: the NDJSON or CSV of a text
+    /// import (`text_import.rs`), which `input` describes.
+    #[serde(skip)]
+    body: Option<&'a str>,
 }
 
 impl<'a> Entry<'a> {
@@ -77,7 +82,13 @@ impl<'a> Entry<'a> {
     }
 }
 
-fn read_entry(text: &str) -> Result<(Entry<'_>, i64)> {
+fn read_entry(entry: &str) -> Result<(Entry<'_>, i64)> {
+    // A text import's entry is its command on one line (JSON text has no raw
+    // newline), then the text as it came.
+    let (text, body) = match entry.split_once('\n') {
+        Some((head, body)) => (head, Some(body)),
+        None => (entry, None),
+    };
     if let Some(p) = scan::check(text, scan::MAX_INPUT_DEPTH + 1) {
         let path = p.path.strip_prefix("input").map(|r| r.trim_start_matches('.')).unwrap_or(&p.path).to_string();
         return Err(if p.lone_surrogate {
@@ -99,7 +110,11 @@ fn read_entry(text: &str) -> Result<(Entry<'_>, i64)> {
     if !text.trim_start().starts_with('{') {
         return Err(Error::invalid("", "a command entry must be a JSON object"));
     }
-    let e: Entry = serde_json::from_str(text).map_err(|err| Error::invalid("", format!("input is not valid JSON: {err}")))?;
+    let mut e: Entry = serde_json::from_str(text).map_err(|err| Error::invalid("", format!("input is not valid JSON: {err}")))?;
+    if body.is_some() && !matches!(e.cmd.as_ref(), "contacts.import" | "events.import") {
+        return Err(Error::invalid("", "only contacts.import and events.import take text after the command"));
+    }
+    e.body = body;
     if !e.now.is_finite() || !(crate::time::MIN_MS as f64..=crate::time::MAX_MS as f64).contains(&e.now) {
         return Err(Error::invalid("now", "the clock returned an invalid time"));
     }

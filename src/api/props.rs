@@ -76,43 +76,78 @@ pub fn read<'a>(v: Option<&'a RawValue>, path: &str) -> Result<Fields<'a>> {
     }
 }
 
+/// A property object's keys and checked values, in input order (a repeated
+/// key is kept twice: planned in order, the last wins). `path` names it.
+pub type Pairs<'a> = Vec<(Cow<'a, str>, PIn<'a>)>;
+
+/// Reads and checks a properties object into pairs.
+pub fn pairs<'a>(props: Fields<'a>, path: &str) -> Result<Pairs<'a>> {
+    let mut out = Vec::with_capacity(props.0.len());
+    for (k, raw) in props.0 {
+        let v = value(raw, &|| join_path(path, &k))?;
+        out.push((k, v));
+    }
+    Ok(out)
+}
+
 /// Plans a record's properties against the contact store: known keys and
 /// values become column indexes and codes. With `null_removes`, a `null`
 /// removes the key (updates); otherwise it is stored (creates).
 pub fn plan_changes(contacts: &Contacts, props: Fields<'_>, null_removes: bool, path: &str) -> Result<Vec<Change>> {
-    let mut out = Vec::with_capacity(props.0.len());
-    for (k, raw) in props.0 {
-        let v = value(raw, &|| join_path(path, &k))?;
-        let key = contacts.plan_key(&k);
-        let val = if null_removes && matches!(v, PIn::Null) { None } else { Some(contacts.plan_value(&key, v.as_ref())) };
-        out.push((key, val));
-    }
-    Ok(out)
+    Ok(plan_pairs(contacts, &pairs(props, path)?, null_removes))
+}
+
+/// `plan_changes` for pairs already read (arrays, NDJSON and CSV alike).
+pub fn plan_pairs(contacts: &Contacts, pairs: &[(Cow<'_, str>, PIn<'_>)], null_removes: bool) -> Vec<Change> {
+    pairs
+        .iter()
+        .map(|(k, v)| {
+            let key = contacts.plan_key(k);
+            let val = if null_removes && matches!(v, PIn::Null) { None } else { Some(contacts.plan_value(&key, v.as_ref())) };
+            (key, val)
+        })
+        .collect()
 }
 
 /// Event properties: at most 100 keys of 1 to 200 characters, values as
 /// for contacts.
 pub const MAX_EVENT_PROPERTIES: usize = 100;
 
-/// Checks an event's `properties` and plans them against the columns of
-/// its event name (`name`: the name's index, `None` if new to the store).
-/// Returns the object's text as given (for the reply) and the changes.
-pub fn plan_event<'a>(events: &Events, name: Option<usize>, v: Option<&'a RawValue>, path: &str) -> Result<(&'a str, Vec<EventProp>)> {
+/// An event property key: 1 to 200 characters; `at` names it.
+pub fn check_event_key(k: &str, at: &dyn Fn() -> String) -> Result<()> {
+    if k.is_empty() || k.chars().count() > 200 {
+        return Err(Error::invalid(at(), "event property keys are 1 to 200 characters"));
+    }
+    Ok(())
+}
+
+/// Checks an event's `properties`: its text as given (for track's reply)
+/// and its pairs.
+pub fn event_pairs<'a>(v: Option<&'a RawValue>, path: &str) -> Result<(&'a str, Pairs<'a>)> {
     let Some(raw) = v else { return Ok(("{}", Vec::new())) };
     let props = read(Some(raw), path)?;
     if props.0.len() > MAX_EVENT_PROPERTIES {
         return Err(Error::invalid(path, format!("an event has at most {MAX_EVENT_PROPERTIES} properties")));
     }
     let mut out = Vec::with_capacity(props.0.len());
-    for (k, raw) in &props.0 {
-        let at = || join_path(path, k);
-        if k.is_empty() || k.chars().count() > 200 {
-            return Err(Error::invalid(at(), "event property keys are 1 to 200 characters"));
-        }
+    for (k, raw) in props.0 {
+        let at = || join_path(path, &k);
+        check_event_key(&k, &at)?;
         let v = value(raw, &at)?;
-        let key = events.plan_key(name, k);
-        let val = events.plan_value(name, &key, v.as_ref());
-        out.push((key, val));
+        out.push((k, v));
     }
     Ok((raw.get(), out))
+}
+
+/// Plans an event's properties against the columns of its event name
+/// (`name`: the name's index, `None` if new to the store).
+pub fn plan_event(events: &Events, name: Option<usize>, pairs: &[(Cow<'_, str>, PIn<'_>)]) -> Vec<EventProp> {
+    pairs
+        .iter()
+        .map(|(k, v)| {
+            let key = events.plan_key(name, k);
+            let val = events.plan_value(name, &key, v.as_ref());
+            (key, val)
+        })
+        .collect()
 }

@@ -74,6 +74,14 @@ impl Engine {
         self.0.plan(entry).map_err(to_js)
     }
 
+    /// `plan` for an entry given as UTF-8 bytes: a large entry (an import)
+    /// crosses into wasm as one copy, where a string is re-encoded a
+    /// character at a time.
+    #[wasm_bindgen(js_name = planBytes)]
+    pub fn plan_bytes(&mut self, entry: &[u8]) -> JsResult<()> {
+        self.0.plan(utf8(entry)?).map_err(to_js)
+    }
+
     /// Applies the planned mutation; returns its reply as JSON.
     pub fn commit(&mut self) -> Option<String> {
         self.0.commit()
@@ -105,6 +113,16 @@ impl Engine {
     pub fn query(&mut self, entry: &str) -> JsResult<String> {
         self.0.query(entry).map_err(to_js)
     }
+
+    /// `query` for an entry given as UTF-8 bytes (see `planBytes`).
+    #[wasm_bindgen(js_name = queryBytes)]
+    pub fn query_bytes(&mut self, entry: &[u8]) -> JsResult<String> {
+        self.0.query(utf8(entry)?).map_err(to_js)
+    }
+}
+
+fn utf8(entry: &[u8]) -> JsResult<&str> {
+    std::str::from_utf8(entry).map_err(|_| to_js(crate::error::Error::invalid("", "the entry is not UTF-8")))
 }
 
 impl Default for Engine {

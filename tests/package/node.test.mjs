@@ -83,9 +83,9 @@ test("a Node ESM project imports it by name, computes a segment and reads member
   });
 });
 
-test("wasm size (budget: under 320 KiB gzipped; README, \"Size and start-up\")", (t) => {
+test("wasm size (budget: under 332 KiB gzipped; README, \"Size and start-up\")", (t) => {
   const bytes = readFileSync(wasmFileIn(installed));
   const gzip = gzipSync(bytes, { level: 9 }).length;
   t.diagnostic(`wasm: ${bytes.length} bytes raw, ${gzip} bytes gzip -9 (${(gzip / 1024).toFixed(1)} KiB)`);
-  assert.ok(gzip < 320 * 1024, `wasm gzip is ${gzip} bytes`);
+  assert.ok(gzip < 332 * 1024, `wasm gzip is ${gzip} bytes`);
 });

@@ -20,6 +20,10 @@ for await (const member of await kraiter.segments.listMembers(segment.id, { limi
 }
 const { count } = await kraiter.segments.preview([{ field: "email", op: "ends_with", value: "@example.com" }], { limit: 5 });
 await kraiter.contacts.import([{ email: "a@example.com", properties: { plan: "pro" } }]);
+await kraiter.contacts.import("email,properties.plan\na@example.com,pro\n", { columns: ["email", null], dryRun: true });
+await kraiter.events.import(new Blob([""]), { format: "ndjson" });
+// @ts-expect-error format applies to text imports only
+await kraiter.contacts.import([{ email: "a@example.com" }], { format: "csv" });
 await kraiter.events.track({ name: "login", email: "a@example.com" });
 try {
   await kraiter.segments.get("seg_missing");

@@ -9,6 +9,7 @@ mod behaviour;
 mod hardening;
 mod live;
 mod profile;
+mod text_import;
 
 const NOW: i64 = 1_757_930_400_000; // 2025-09-15T10:00:00.000Z
 const DAY: i64 = 86_400_000;

@@ -95,15 +95,21 @@ pub fn is_distinct_scalar(v: &PValue) -> bool {
     matches!(v, PValue::Str(_) | PValue::Num(_) | PValue::Bool(_))
 }
 
+/// A window holding fewer than 1 / `SPARSE_WINDOW` events per contact is
+/// tested contact by contact (measured: at 0.5 per contact, at 1M contacts,
+/// the random accesses made `sum` twice as slow as a pass over all).
+const SPARSE_WINDOW: usize = 8;
+
 /// The `having` test per contact, from one pass into per-contact
 /// accumulators (contacts without matching events get the empty aggregate).
 fn aggregate(h: &Having, l: &NameIndex, a: usize, b: usize, pass: Option<&Bitset>, slots: usize) -> Bitset {
     let acc = accumulate(h, l, a, b, pass, slots, Some);
-    if b - a >= slots {
+    if (b - a) * SPARSE_WINDOW >= slots {
         return Bitset::from_fn(slots, |s| h.test(acc.value(s)));
     }
-    // Fewer events than contacts: only a contact with an event in the
-    // window can differ from the aggregate over nothing.
+    // Far fewer events than contacts: only a contact with an event in the
+    // window can differ from the aggregate over nothing, and testing those
+    // (a random access each) beats a pass over every contact.
     let mut out = if h.test(empty_value(h.agg)) { Bitset::full(slots) } else { Bitset::new(slots) };
     for i in a..b {
         let s = l.slot.get(i) as usize;
