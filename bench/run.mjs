@@ -22,6 +22,7 @@ import { breakdownLines } from "./condition-times.mjs";
 import { writeDocs } from "./docs-section.mjs";
 import { kraiterLines, missedShapes, ratios, skipLines, table, targetLines, targets } from "./report.mjs";
 import { buildShapes } from "./shapes.mjs";
+import { importText } from "./text-import.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -42,6 +43,7 @@ const { values: args } = parseArgs({
     "min-runs": { type: "string" },
     "skip-live": { type: "boolean", default: false }, // also skips bench/app-reads.mjs
     "skip-browser": { type: "boolean", default: false }, // skips bench/browser.mjs
+    "skip-text-import": { type: "boolean", default: false }, // skips the CSV import run (bench/text-import.mjs)
   },
 });
 // Full size by default; --quick is the smoke size. Explicit flags win over both.
@@ -69,6 +71,7 @@ const opts = {
   budgetMs: int("budget") * 1000,
   minRuns: Math.max(1, int("min-runs")),
   gc,
+  textImport: args["skip-text-import"] ? null : importText,
 };
 const engineNames = args.only ? args.only.split(",").map((s) => s.trim()) : Object.keys(ENGINES).filter((n) => n !== "kraiter-other"); // that one only by name
 for (const e of engineNames) if (!ENGINES[e]) throw new Error(`unknown engine ${e}; known: ${Object.keys(ENGINES).join(", ")}`);

@@ -63,7 +63,7 @@ test("bench --quick: every engine agrees on every shape and the report is writte
     // The report: the table, one line per target (also in the JSON), a breakdown per shape that misses one.
     assert.match(stdout, /^shape +op +kraiter ms +js-predicate ms/m);
     const perShape = r.shapes.length * (2 * 2 + 1); // {preview, compute} x {js-predicate, duckdb}, and compute / preview
-    assert.equal(r.targets.length, perShape + 2);
+    assert.equal(r.targets.length, perShape + 3); // and three imports: arrays of contacts and events, CSV text of events
     for (const t of r.targets) {
       assert.equal(typeof t.pass, "boolean");
       assert.ok(Number.isFinite(t.figure), t.target);

@@ -87,7 +87,10 @@ export function sdkEngine({ dataset, opts }, build) {
       // Linear memory never shrinks and later imports reuse what earlier ones
       // freed, so only the first import in the process shows real growth.
       const mem = loads[0].memory;
+      // The same data as CSV text (bench/text-import.mjs), into an instance of its own.
+      const text = opts.textImport && build.name === "kraiter" ? await opts.textImport(dataset, build.Kraiter) : null; // (an older build may have no text import)
       return {
+        text,
         ms: median(loads.map((l) => l.contactsMs + l.eventsMs)),
         contactsPerSec: median(loads.map((l) => l.contactsPerSec)),
         eventsPerSec: median(loads.map((l) => l.eventsPerSec)),
