@@ -264,6 +264,8 @@ async function dataChanged() {
 // File import, in either data source.
 createImportPanel({
   client: () => client,
+  // The REST routes take arrays; this browser's engine reads CSV text itself.
+  textImports: () => source.kind !== "server",
   onChanged: dataChanged,
   busy: (on) => ["demo-generate", "reset"].forEach((id) => { $(id).disabled = on; }),
 });

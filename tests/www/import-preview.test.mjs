@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { columnType, inferCell, typeOf } from "../../www/lib/infer-types.js";
 import { detectKind, mappingProblems, namesOf, previewColumns } from "../../www/lib/import-preview.js";
-import { mappingFor, recordFromObject, recordFromRow } from "../../www/lib/records.js";
+import { mappingFor, recordFromObject, recordFromRow, textColumns } from "../../www/lib/records.js";
 import { readHead } from "../../www/lib/import-file.js";
 
 test("inferCell: booleans in any case, numbers, empty is absent, the rest text", () => {
@@ -93,4 +93,25 @@ test("previewColumns over a file's head: first rows, targets, inferred types", a
   assert.deepEqual(h2.columns, ["name", "email", "properties.via", "contactId", "n"]);
   assert.equal(detectKind(h2.columns, namesOf(h2)).kind, "events");
   assert.deepEqual(previewColumns(h2, "events").map((c) => c.samples), [["login", "login"], ["a@x.test", ""], ["sso", ""], ["", "c1"], ["", "2"]]);
+});
+
+test("textColumns: the engine's CSV import stores what recordFromRow and an array import store", async () => {
+  const { Kraiter } = await import("kraiter-segments");
+  const header = ["Email", "plan", "score", "flag", "note", "secret", ""];
+  const rows = [
+    [" a@x.test ", "pro", "007", "TRUE", " padded ", "pw", "x"],
+    ["b@x.test", "", "-1.5e3", "false", "say \"hi\", then go", "", ""],
+    ["c@x.test", "12345678901234567", "42", "yes", "", "", ""],
+  ];
+  const mapping = mappingFor("contacts", header, new Map([["Email", "email"], ["secret", "ignore"]]));
+  assert.deepEqual(textColumns("contacts", header, mapping), ["email", "properties.plan", "properties.score", "properties.flag", "properties.note", null, null]);
+  const quote = (c) => (/[",]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c);
+  const csv = [header, ...rows].map((r) => r.map(quote).join(",")).join("\r\n");
+  const viaText = await Kraiter.open();
+  await viaText.contacts.import(csv, { format: "csv", columns: textColumns("contacts", header, mapping) });
+  const viaRecords = await Kraiter.open();
+  await viaRecords.contacts.import(rows.map((r) => recordFromRow("contacts", header, r, mapping)));
+  const dump = async (k) => (await k.contacts.list()).data.map(({ email, properties }) => ({ email, properties }));
+  assert.deepEqual(await dump(viaText), await dump(viaRecords));
+  assert.deepEqual((await dump(viaText))[0].properties, { plan: "pro", score: "007", flag: true, note: " padded " });
 });

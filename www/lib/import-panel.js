@@ -2,16 +2,20 @@
 // anything is stored: pick a file, see what it holds (contacts or events,
 // detected, can be changed), its columns mapped to fields or properties
 // (editable) with inferred types and first rows, and a dry run's counts;
-// then one import call, one transaction, with progress throughout.
+// then one import call, one transaction, with progress throughout. In this
+// browser a CSV file goes to the engine as it is (an import from text, with
+// the mapping as its columns), so no record objects are built in the page;
+// only when the engine names bad records is the file read here, to point at
+// their lines.
 import { count, debounce, h, select } from "./dom.js";
 import { detailsAtLines, readHead, readRecords } from "./import-file.js";
 import { detectKind, mappingProblems, namesOf, previewColumns } from "./import-preview.js";
-import { mappingFor } from "./records.js";
+import { mappingFor, textColumns } from "./records.js";
 
 const PREVIEW_ROWS = 5;
 
-/** @param {{ client: () => object, onChanged(): Promise<void>, busy(on: boolean): void }} options */
-export function createImportPanel({ client, onChanged, busy }) {
+/** @param {{ client: () => object, textImports: () => boolean, onChanged(): Promise<void>, busy(on: boolean): void }} options */
+export function createImportPanel({ client, textImports, onChanged, busy }) {
   const $ = (id) => document.getElementById(id);
   const form = $("import-form");
   const fileInput = $("import-file");
@@ -31,7 +35,7 @@ export function createImportPanel({ client, onChanged, busy }) {
   let head = null;
   let kind = "contacts";
   let overrides = new Map();
-  let checked = null; // { records, lines, kind } of the last good dry run
+  let checked = null; // { kind, n, records, lines } or { kind, n, text } of the last good dry run
   let seq = 0;
 
   const setState = (state) => { form.dataset.state = state; };
@@ -73,6 +77,14 @@ export function createImportPanel({ client, onChanged, busy }) {
     plan.className = "result";
   };
 
+  const importer = (what) => (what === "contacts" ? client().contacts : client().events);
+
+  /** Engine errors at records ("[3].email") as lines of the file, reading it here only now. */
+  async function atLines(details, lines) {
+    if (!lines) lines = (await readRecords(file, { kind, mapping: mappingFor(kind, head.columns, overrides) })).lines;
+    return detailsAtLines(details, lines);
+  }
+
   /** Reads the whole file under the mapping and dry-runs the import: counts, or the engine's errors. */
   async function runCheck() {
     const mine = ++seq;
@@ -90,26 +102,34 @@ export function createImportPanel({ client, onChanged, busy }) {
     blockStart("Checking the whole file (nothing is stored yet)…");
     let read = null;
     try {
-      read = await readRecords(file, { kind, mapping }, {
-        onProgress: (p) => mine === seq && progress(`Reading ${file.name}: ${Math.round((100 * p.done) / (p.total || 1))}%`, p.done, p.total),
-      });
-      if (mine !== seq) return;
-      progress(`Checking ${count(read.records.length)} records (nothing is stored yet)…`);
-      const dry = kind === "contacts"
-        ? await client().contacts.import(read.records, { dryRun: true })
-        : await client().events.import(read.records, { dryRun: true });
-      if (mine !== seq) return;
-      checked = { ...read, kind };
+      let dry;
+      if (textImports() && head.format === "csv") {
+        const text = { format: "csv", columns: textColumns(kind, head.columns, mapping) };
+        progress(`Checking ${file.name} (nothing is stored yet)…`);
+        dry = await importer(kind).import(file, { ...text, dryRun: true });
+        if (mine !== seq) return;
+        checked = { kind, text, n: kind === "contacts" ? dry.created + dry.updated : dry.imported };
+      } else {
+        read = await readRecords(file, { kind, mapping }, {
+          onProgress: (p) => mine === seq && progress(`Reading ${file.name}: ${Math.round((100 * p.done) / (p.total || 1))}%`, p.done, p.total),
+        });
+        if (mine !== seq) return;
+        progress(`Checking ${count(read.records.length)} records (nothing is stored yet)…`);
+        dry = await importer(kind).import(read.records, { dryRun: true });
+        if (mine !== seq) return;
+        checked = { ...read, kind, n: read.records.length };
+      }
       start.disabled = false;
-      start.textContent = `Import ${count(read.records.length)} ${kind === "contacts" ? "contacts" : "events"}`;
+      start.textContent = `Import ${count(checked.n)} ${kind === "contacts" ? "contacts" : "events"}`;
       plan.className = "result ok";
       plan.textContent = kind === "contacts"
-        ? `Ready: ${count(read.records.length)} records will create ${count(dry.created)} new contacts and update ${count(dry.updated)}.`
+        ? `Ready: ${count(checked.n)} records will create ${count(dry.created)} new contacts and update ${count(dry.updated)}.`
         : `Ready: ${count(dry.imported)} events will be imported, creating ${count(dry.contactsCreated)} new contacts.`;
       setState("ready");
     } catch (err) {
       if (mine !== seq) return;
-      const details = err.code === "VALIDATION_ERROR" ? detailsAtLines(err.details, read?.lines ?? []) : [];
+      const details = err.code === "VALIDATION_ERROR" ? await atLines(err.details, read?.lines) : [];
+      if (mine !== seq) return;
       showErrors(details.length ? details : [{ message: err.message }], problems,
         details.length ? `${details.length >= 100 ? "At least 100" : count(details.length)} record${details.length === 1 ? "" : "s"} cannot be imported${details.length >= 100 ? " (the first 100 are listed)" : ""}:` : null);
       blockStart("Nothing was imported. Fix the file (or the mapping) and choose it again.");
@@ -169,17 +189,17 @@ export function createImportPanel({ client, onChanged, busy }) {
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     if (!checked) return;
-    const { records, lines } = checked;
+    const { records, lines, text, n } = checked;
     const what = checked.kind;
     busy(true);
     start.disabled = true;
     setState("importing");
-    progress(`Importing ${count(records.length)} ${what} in one transaction…`);
+    progress(`Importing ${count(n)} ${what} in one transaction…`);
     try {
-      const r = what === "contacts" ? await client().contacts.import(records) : await client().events.import(records);
+      const r = text ? await importer(what).import(file, text) : await importer(what).import(records);
       result.className = "result ok";
       result.textContent = what === "contacts"
-        ? `Imported ${count(records.length)} contacts from ${file.name}: ${count(r.created)} new, ${count(r.updated)} updated.`
+        ? `Imported ${count(n)} contacts from ${file.name}: ${count(r.created)} new, ${count(r.updated)} updated.`
         : `Imported ${count(r.imported)} events from ${file.name}; ${count(r.contactsCreated)} new contacts.`;
       panel.hidden = true;
       fileInput.value = "";
@@ -187,7 +207,7 @@ export function createImportPanel({ client, onChanged, busy }) {
       checked = null;
       setState("done");
     } catch (err) {
-      const details = err.code === "VALIDATION_ERROR" ? detailsAtLines(err.details, lines) : [];
+      const details = err.code === "VALIDATION_ERROR" ? await atLines(err.details, lines) : [];
       result.className = "result error";
       result.textContent = `Import failed, nothing was stored: ${err.message}`;
       showErrors(details, $("import-errors"));

@@ -27,6 +27,19 @@ export function mappingFor(kind, columns, overrides = new Map()) {
 
 const targetOf = (kind, mapping, column) => mapping.get(column) ?? defaultTarget(kind, column);
 
+/**
+ * The mapping as a text import's `columns` (README, "Imports from text"):
+ * per CSV column in order, its field, "properties.<key>", or null to skip.
+ * The engine then types the cells as recordFromRow would.
+ */
+export function textColumns(kind, columns, mapping = new Map()) {
+  return columns.map((column) => {
+    const target = targetOf(kind, mapping, column);
+    if (target === "ignore") return null;
+    return target === "property" ? `properties.${propertyName(column)}` : target;
+  });
+}
+
 /** A CSV row as a record: fields as trimmed text (empty left out), property cells typed. */
 export function recordFromRow(kind, header, cells, mapping = new Map()) {
   const record = {};
