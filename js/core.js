@@ -15,6 +15,8 @@ import { zonesFor } from "./zones.js";
  * import of 100 MB took over a second.
  */
 const BYTES_OVER = 1 << 16;
+/** Between a text import's command and its text: no JSON text holds it raw (src/api/mod.rs). */
+const BODY_SEPARATOR = "\u001e";
 const encoder = new TextEncoder();
 
 /** `engine.plan(entry)`, large entries as bytes. */
@@ -263,12 +265,12 @@ export class Core {
   }
 
   /**
-   * A text import: its entry is the command's line, then the text as it
+   * A text import: its entry is the command, U+001E, then the text as it
    * came (README, "Imports from text"); the engine reads the text itself.
    */
   mutateBody(cmd, input, body) {
     return this.enqueue(async () => {
-      const reply = await this.#apply(`${this.#entry(cmd, input, true)}\n${body}`);
+      const reply = await this.#apply(`${this.#entry(cmd, input, true)}${BODY_SEPARATOR}${body}`);
       return reply == null ? undefined : JSON.parse(reply);
     });
   }
@@ -276,7 +278,7 @@ export class Core {
   /** A text import's dry run (a query: nothing is stored). */
   async queryBody(cmd, input, body) {
     await this.applyDue();
-    const entry = `${this.#entry(cmd, input, false)}\n${body}`;
+    const entry = `${this.#entry(cmd, input, false)}${BODY_SEPARATOR}${body}`;
     await zonesFor(entry);
     return JSON.parse(this.#queryEntry(entry));
   }

@@ -1,7 +1,7 @@
 // Text imports: `contacts.import` and `events.import` also take NDJSON or CSV
 // as text (a string, UTF-8 bytes, a Blob or File, a ReadableStream or any
 // async iterable of strings or bytes). The text is read to its end here and
-// goes to the engine as it came, after the command's line (README, "Imports
+// goes to the engine as it came, after the command (README, "Imports
 // from text"): the engine parses it in one pass, and the log keeps it as it
 // is, so no record object is ever built in JS.
 import { invalid } from "./errors.js";

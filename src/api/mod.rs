@@ -45,8 +45,8 @@ pub(crate) struct Entry<'a> {
     /// Kept as text: every command reads its fields from it directly.
     #[serde(borrow, default)]
     input: Option<&'a RawValue>,
-    /// Text after the entry's first line: the NDJSON or CSV of a text
-    /// import (`text_import.rs`), which `input` describes.
+    /// Text after the entry's `BODY_SEPARATOR`: the NDJSON or CSV of a
+    /// text import (`text_import.rs`), which `input` describes.
     #[serde(skip)]
     body: Option<&'a str>,
 }
@@ -82,10 +82,14 @@ impl<'a> Entry<'a> {
     }
 }
 
+/// Between a text import's command and its text (README, "Imports from text").
+pub const BODY_SEPARATOR: char = '\u{1e}';
+
 fn read_entry(entry: &str) -> Result<(Entry<'_>, i64)> {
-    // A text import's entry is its command on one line (JSON text has no raw
-    // newline), then the text as it came.
-    let (text, body) = match entry.split_once('\n') {
+    // A text import's entry is its command, an ASCII record separator (which
+    // no JSON text holds raw: control characters are escaped in strings and
+    // are not whitespace), then the text as it came.
+    let (text, body) = match entry.split_once(BODY_SEPARATOR) {
         Some((head, body)) => (head, Some(body)),
         None => (entry, None),
     };

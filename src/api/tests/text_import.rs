@@ -4,7 +4,7 @@
 use super::*;
 
 fn text(e: &mut Engine, cmd: &str, options: Value, body: &str) -> std::result::Result<Value, Error> {
-    let entry = format!("{}\n{body}", entry(cmd, options, NOW));
+    let entry = format!("{}{}{body}", entry(cmd, options, NOW), crate::api::BODY_SEPARATOR);
     e.execute(&entry).map(|out| serde_json::from_str(&out).unwrap())
 }
 
@@ -61,6 +61,9 @@ fn bad_text_is_an_error_at_its_record_and_changes_nothing() {
     assert_eq!(ev(json!({ "format": "xml" }), "x"), ["format"]);
     assert_eq!(ev(json!({ "format": "ndjson", "columns": [] }), "{}"), ["columns"]);
     assert_eq!(ev(json!({ "format": "ndjson" }), "{\"name\":\"x\",\"email\":\"a@x.io\",\"nmae\":1}\n[1]\n"), ["[0].nmae", "[1]"]);
-    // Only the two imports take text after the command.
+    // Only the two imports take text after the command; a raw newline in an
+    // entry is JSON whitespace (the Worker splices request bodies as sent).
     assert!(text(&mut Engine::new(), "contacts.create", json!({ "email": "a@x.io" }), "x").is_err());
+    let pretty = "{\"cmd\": \"contacts.import\",\n \"now\": 1757930400000,\n \"input\": [\n {\"email\": \"a@x.io\"}\n]}";
+    assert_eq!(Engine::new().execute(pretty).unwrap(), "{\"created\":1,\"updated\":0}");
 }
