@@ -1,7 +1,8 @@
 //! Fuzz target `commands`: sequences of arbitrary command entries against
 //! one `api::Engine`: any command name, any JSON input (biased towards the
 //! keys and ids the API reads), plan then commit or discard, queries,
-//! snapshot and restore. Never a panic, and after every step:
+//! snapshot and restore, and imports from text (NDJSON and CSV after U+001E,
+//! with the column targets the API reads). Never a panic, and after every step:
 //! - a failed plan, a discard and a query change nothing (snapshot bytes equal);
 //! - restore(snapshot) gives back the same bytes;
 //! - each segment's memberCount is the number of members listed, and every
@@ -117,9 +118,75 @@ const COMMANDS: [&str; 20] = [
 ];
 const MUTATIONS: usize = 11;
 
+/// A CSV cell: words of the vocabulary, live contact ids, numbers, anything.
+#[derive(Arbitrary, Debug)]
+enum Cell {
+    Word(u8),
+    ContactRef(u8),
+    Num(i32),
+    Str(String),
+}
+
+/// Column targets a text import's CSV header or `columns` names.
+const TARGETS: [&str; 9] =
+    ["email", "name", "contactId", "timestamp", "suppressed", "properties.plan", "properties.amount", "properties.", "nmae"];
+
+/// An import from text: CSV (header or `columns`) or NDJSON records.
+#[derive(Arbitrary, Debug)]
+struct TextImport {
+    events: bool,
+    ndjson: bool,
+    header: Vec<u8>,
+    columns: Option<Vec<Option<u8>>>,
+    rows: Vec<Vec<Cell>>,
+    records: Vec<J>,
+    tail: Option<String>,
+    commit: bool,
+}
+
+impl TextImport {
+    fn entry(&self, ids: &Ids, now: i64, seed: u32) -> String {
+        let target = |i: &u8| TARGETS[*i as usize % TARGETS.len()];
+        let mut options = json!({ "format": if self.ndjson { "ndjson" } else { "csv" } });
+        if let Some(c) = &self.columns {
+            options["columns"] = c.iter().map(|t| t.as_ref().map_or(Value::Null, |i| json!(target(i)))).collect();
+        }
+        let quote = |s: String| if s.contains(['"', ',', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s };
+        let mut body = String::new();
+        if self.ndjson {
+            for r in self.records.iter().take(32) {
+                body.push_str(&r.to_json(ids, 0).to_string());
+                body.push('\n');
+            }
+        } else {
+            body.push_str(&self.header.iter().map(|i| target(i).to_string()).collect::<Vec<_>>().join(","));
+            for row in self.rows.iter().take(32) {
+                body.push('\n');
+                let cells: Vec<String> = row
+                    .iter()
+                    .map(|c| match c {
+                        Cell::Word(w) => WORDS[*w as usize % WORDS.len()].to_string(),
+                        Cell::ContactRef(i) => ids.contacts.get(*i as usize % ids.contacts.len().max(1)).cloned().unwrap_or_default(),
+                        Cell::Num(n) => n.to_string(),
+                        Cell::Str(s) => s.clone(),
+                    })
+                    .map(quote)
+                    .collect();
+                body.push_str(&cells.join(","));
+            }
+        }
+        if let Some(t) = &self.tail {
+            body.push_str(t);
+        }
+        let cmd = if self.events { "events.import" } else { "contacts.import" };
+        format!("{}\u{1e}{body}", entry(cmd, &options, now, seed))
+    }
+}
+
 #[derive(Arbitrary, Debug)]
 enum Step {
     Mutate { cmd: u8, input: J, commit: bool, dt: i32 },
+    Text(TextImport),
     Query { cmd: u8, input: J },
     Raw(String),
     Restore,
@@ -220,6 +287,18 @@ fuzz_target!(|steps: Vec<Step>| {
                     serde_json::from_str::<Value>(&reply).expect("replies are JSON");
                 }
                 assert_eq!(e.snapshot(), before, "a query changed the state");
+            }
+            Step::Text(t) => {
+                let text = t.entry(&ids, now, n as u32);
+                let _ = e.query(&text); // a dry run
+                assert_eq!(e.snapshot(), before, "a dry run changed the state");
+                match e.plan(&text) {
+                    Err(_) => assert_eq!(e.snapshot(), before, "a failed plan changed the state"),
+                    Ok(()) if t.commit => {
+                        serde_json::from_str::<Value>(&e.commit().expect("a plan to commit")).expect("replies are JSON");
+                    }
+                    Ok(()) => e.discard(),
+                }
             }
             Step::Raw(text) => {
                 let _ = e.query(text);
