@@ -25,15 +25,12 @@ fn conflict(email: &str) -> Error {
 }
 
 pub fn create(store: &Store, e: &Entry, now: i64, mut gen: IdGen) -> Result<Planned> {
-    let f = Fields::read(e.raw(), "", "a contact")?;
-    f.only(RECORD_KEYS, "")?;
-    let email = input::email(f.get("email"), "email")?;
-    let suppressed = input::flag(f.get("suppressed"), "suppressed")?.unwrap_or(false);
-    let properties = props::plan_changes(&store.contacts, props::read(f.get("properties"), "properties")?, false, "properties")?;
-    if store.contacts.slot_of_email(&email).is_some() {
-        return Err(conflict(&email));
+    let r = ContactIn::read(&Fields::read(e.raw(), "", "a contact")?)?;
+    if store.contacts.slot_of_email(&r.email).is_some() {
+        return Err(conflict(&r.email));
     }
-    let c = NewContact { id: gen.next(), email, properties, suppressed, at: now };
+    let properties = props::plan_pairs(&store.contacts, &r.props, false);
+    let c = NewContact { id: gen.next(), email: r.email.into_owned(), properties, suppressed: r.suppressed.unwrap_or(false), at: now };
     Ok(Planned {
         reply: Reply::Contact(store.contacts.slots()),
         plan: Plan::Batch(Batch { creates: vec![c], ..Batch::default() }),
@@ -120,14 +117,7 @@ pub fn import(store: &Store, e: &Entry, now: i64, mut gen: IdGen) -> Result<Plan
         false
     };
     match e.body {
-        None => {
-            let recs = fields::records(e.raw(), "contacts.import", "a contact record")?;
-            for (i, rec) in recs.into_iter().enumerate() {
-                if one(i, rec.and_then(|f| ContactIn::read(&f))) {
-                    break;
-                }
-            }
-        }
+        None => fields::each_record(e.raw(), "contacts.import", "a contact record", &mut |i, f| one(i, f.and_then(|f| ContactIn::read(&f))))?,
         Some(body) => text_import::contacts(&text_import::Options::read(e)?, body, &mut one)?,
     }
     errors.into_result()?;

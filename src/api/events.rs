@@ -165,14 +165,7 @@ pub fn import(store: &Store, e: &Entry, now: i64, mut gen: IdGen) -> Result<Plan
         }
     };
     match e.body {
-        None => {
-            let recs = fields::records(e.raw(), "events.import", "an event record")?;
-            for (i, rec) in recs.into_iter().enumerate() {
-                if one(i, rec.and_then(|f| EventIn::read(&f))) {
-                    break;
-                }
-            }
-        }
+        None => fields::each_record(e.raw(), "events.import", "an event record", &mut |i, f| one(i, f.and_then(|f| EventIn::read(&f))))?,
         Some(body) => text_import::events(&text_import::Options::read(e)?, body, &mut one)?,
     }
     errors.into_result()?;

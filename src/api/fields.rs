@@ -77,17 +77,27 @@ impl<'a> Fields<'a> {
     }
 }
 
-/// The records of a bulk input, each read as an object or an error saying
-/// it must be one (`record` names what it should be). Input whose records
-/// are all objects is read in one pass; only one with a bad record is read
-/// again, record by record, for the errors.
-pub fn records<'a>(input: &'a RawValue, what: &str, record: &str) -> Result<Vec<Result<Fields<'a>>>> {
+/// Hands each record of a bulk input to `one(i, record)` (true: stop), read
+/// as an object or an error saying it must be one (`record` names what it
+/// should be). Input whose records are all objects is read in one pass; only
+/// one with a bad record is read again, record by record, for the errors.
+pub fn each_record<'a>(input: &'a RawValue, what: &str, record: &str, one: &mut dyn FnMut(usize, Result<Fields<'a>>) -> bool) -> Result<()> {
     if let Ok(all) = serde_json::from_str::<Vec<Fields<'a>>>(input.get()) {
-        return Ok(all.into_iter().map(Ok).collect());
+        for (i, f) in all.into_iter().enumerate() {
+            if one(i, Ok(f)) {
+                break;
+            }
+        }
+        return Ok(());
     }
     let raws: Vec<&RawValue> =
         serde_json::from_str(input.get()).map_err(|_| Error::invalid("", format!("{what} takes an array of records")))?;
-    Ok(raws.into_iter().map(|raw| Fields::read(raw, "", record)).collect())
+    for (i, raw) in raws.into_iter().enumerate() {
+        if one(i, Fields::read(raw, "", record)) {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// Import errors list at most this many bad records.

@@ -245,12 +245,12 @@ fn csv(o: &Options, body: &str, kind: Kind, one: &mut dyn FnMut(usize, Result<Ro
 
 /// The column targets, from `columns` or the header row, checked.
 fn header(o: &Options, kind: Kind, names: &[&str]) -> Result<Vec<Target>> {
-    let given: Vec<Option<Cow<'_, str>>> = match &o.columns {
+    let given: Vec<Option<&str>> = match &o.columns {
         Some(c) if c.len() != names.len() => {
             return Err(Error::invalid("columns", format!("{} column targets for a header of {} columns", c.len(), names.len())))
         }
-        Some(c) => c.clone(),
-        None => names.iter().map(|n| Some(Cow::Borrowed(n.trim()))).collect(),
+        Some(c) => c.iter().map(|t| t.as_deref()).collect(),
+        None => names.iter().map(|n| Some(n.trim())).collect(),
     };
     let mut out: Vec<Target> = Vec::with_capacity(given.len());
     for (i, g) in given.iter().enumerate() {
